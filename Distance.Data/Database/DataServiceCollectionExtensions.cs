@@ -1,0 +1,50 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using MySqlConnector;
+
+namespace Distance.Data.Database;
+
+public static class DataServiceCollectionExtensions
+{
+    /// <summary>Registers the pooled data source, the migration runner and every repository.</summary>
+    public static IServiceCollection AddDistanceData(this IServiceCollection services)
+    {
+        services.AddOptions<DatabaseOptions>()
+            .BindConfiguration(DatabaseOptions.Section)
+            .ValidateDataAnnotations()
+            .Validate(o => IsParsable(o.ConnectionString), "Database:ConnectionString is not a valid MySQL connection string.")
+            .ValidateOnStart();
+
+        services.AddSingleton(sp =>
+        {
+            var options = sp.GetRequiredService<IOptions<DatabaseOptions>>().Value;
+            return new MySqlDataSourceBuilder(options.ConnectionString).Build();
+        });
+        services.AddSingleton<MigrationRunner>();
+        services.AddRepositories();
+        return services;
+    }
+
+    private static IServiceCollection AddRepositories(this IServiceCollection services)
+    {
+        // Every sealed *Repository class of this assembly: repositories are stateless singletons
+        // over the pooled data source, so registering them by convention cannot go wrong.
+        foreach (var type in typeof(DataServiceCollectionExtensions).Assembly.GetTypes()
+                     .Where(t => t is { IsClass: true, IsAbstract: false } && t.Name.EndsWith("Repository", StringComparison.Ordinal)))
+            services.AddSingleton(type);
+        return services;
+    }
+
+    private static bool IsParsable(string connectionString)
+    {
+        try
+        {
+            _ = new MySqlConnectionStringBuilder(connectionString);
+            return true;
+        }
+        catch (ArgumentException)
+        {
+            return false;
+        }
+    }
+}

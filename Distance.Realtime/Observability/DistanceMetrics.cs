@@ -1,0 +1,33 @@
+using System.Diagnostics.Metrics;
+
+namespace Distance.Realtime.Observability;
+
+/// <summary>
+/// Distance's own instruments, all on the meter <see cref="MeterName"/>. Built once from
+/// <see cref="IMeterFactory"/>; features take it by injection and never create meters themselves.
+/// docs/observability.md describes each one.
+/// </summary>
+public sealed class DistanceMetrics
+{
+    public const string MeterName = "Distance.Realtime";
+
+    public DistanceMetrics(IMeterFactory meterFactory)
+    {
+        var meter = meterFactory.Create(MeterName);
+        MessagesReceived = meter.CreateCounter<long>("distance.chat.messages.received", "{message}", "Chat messages accepted from clients.");
+        MessagesDelivered = meter.CreateCounter<long>("distance.chat.messages.delivered", "{message}", "Chat messages broadcast to room members.");
+        MessagesPersisted = meter.CreateCounter<long>("distance.chat.messages.persisted", "{message}", "Chat messages durably stored.");
+        BackplanePublishFailures = meter.CreateCounter<long>("distance.backplane.publish_failures", "{failure}", "Broadcasts that failed to reach the Redis backplane.");
+        HubInvocationDuration = meter.CreateHistogram<double>("distance.hub.invocation.duration", "s", "Duration of hub method invocations.");
+        RateLimitRejections = meter.CreateCounter<long>("distance.rate_limit.rejections", "{request}", "Requests and hub calls refused by a rate limit, by policy.");
+        MatchingQueryDuration = meter.CreateHistogram<double>("distance.matching.query.duration", "s", "Duration of the nearby-members query.");
+    }
+
+    public Counter<long> MessagesReceived { get; }
+    public Counter<long> MessagesDelivered { get; }
+    public Counter<long> MessagesPersisted { get; }
+    public Counter<long> BackplanePublishFailures { get; }
+    public Histogram<double> HubInvocationDuration { get; }
+    public Counter<long> RateLimitRejections { get; }
+    public Histogram<double> MatchingQueryDuration { get; }
+}

@@ -1,0 +1,47 @@
+using Distance.Realtime.Infrastructure;
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Resources;
+using StackExchange.Redis;
+
+namespace Distance.Realtime.Observability;
+
+internal static class ObservabilitySetup
+{
+    private const string ReadyTag = "ready";
+
+    public static IServiceCollection AddDistanceObservability(this IServiceCollection services)
+    {
+        services.AddSingleton<DistanceMetrics>();
+
+        services.AddOpenTelemetry()
+            .ConfigureResource(resource => resource.AddService("distance-realtime"))
+            .WithMetrics(metrics => metrics
+                .AddMeter(DistanceMetrics.MeterName)
+                .AddMeter(
+                    "Microsoft.AspNetCore.Hosting",
+                    "Microsoft.AspNetCore.Server.Kestrel",
+                    "Microsoft.AspNetCore.Http.Connections",
+                    "Microsoft.AspNetCore.SignalR",
+                    "Microsoft.AspNetCore.RateLimiting",
+                    "Microsoft.AspNetCore.Diagnostics",
+                    "System.Net.Http")
+                .AddRuntimeInstrumentation()
+                .AddProcessInstrumentation()
+                .AddPrometheusExporter());
+
+        services.AddHealthChecks()
+            .AddRedis(sp => sp.GetRequiredService<IConnectionMultiplexer>(), name: "redis", tags: [ReadyTag], timeout: TimeSpan.FromSeconds(2))
+            .AddCheck<MariaDbHealthCheck>("mariadb", tags: [ReadyTag], timeout: TimeSpan.FromSeconds(2));
+        return services;
+    }
+
+    public static WebApplication MapDistanceObservability(this WebApplication app)
+    {
+        app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
+        app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains(ReadyTag) });
+        app.MapPrometheusScrapingEndpoint("/metrics");
+        return app;
+    }
+}

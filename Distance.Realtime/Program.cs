@@ -1,0 +1,31 @@
+using Distance.Data.Database;
+using Distance.Realtime.Auth;
+using Distance.Realtime.Errors;
+using Distance.Realtime.Infrastructure;
+using Distance.Realtime.Observability;
+using Distance.Realtime.Realtime;
+
+var builder = WebApplication.CreateBuilder(args);
+
+builder.Services.AddSingleton(TimeProvider.System);
+builder.Services.AddDistanceProblemDetails();
+builder.Services.AddDistanceData();
+builder.Services.AddDistanceRedis();
+builder.Services.AddDistanceObservability();
+builder.Services.AddDistanceAuth(builder.Environment);
+builder.Services.AddDistanceRealtime(builder.Configuration);
+
+var app = builder.Build();
+
+app.UseDistanceProblemDetails();
+app.UseAuthentication();
+app.UseAuthorization();
+
+app.MapDistanceObservability();
+app.MapDistanceRealtime();
+
+await app.MigrateDatabaseAsync();
+await app.RunAsync();
+
+/// <summary>Entry point; public so the tests' WebApplicationFactory can host it.</summary>
+public partial class Program;

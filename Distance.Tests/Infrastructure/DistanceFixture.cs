@@ -1,0 +1,95 @@
+using System.Security.Cryptography;
+using Distance.Data.Auth;
+using Distance.Data.Members;
+using Distance.Realtime.Auth;
+
+namespace Distance.Tests.Infrastructure;
+
+/// <summary>
+/// Real Redis and MariaDB (from scripts/services.sh) with a database and key prefix of its own,
+/// and up to two nodes on them. Each test collection gets one, so collections run in parallel
+/// without seeing each other; tests inside use unique members instead of truncating tables.
+/// </summary>
+public sealed class DistanceFixture : IAsyncLifetime
+{
+    private readonly Lazy<DistanceNode> nodeA;
+    private readonly Lazy<DistanceNode> nodeB;
+    private readonly int phoneBase = Random.Shared.Next(10_000_000, 90_000_000);
+    private int phoneCounter;
+
+    public DistanceFixture()
+    {
+        Database = TestServices.UniqueName("distance_t");
+        KeyPrefix = Database + ":";
+        Settings = new Dictionary<string, string?>
+        {
+            ["Database:ConnectionString"] = TestServices.MariaDbConnection(Database),
+            ["Redis:ConnectionString"] = TestServices.RedisConnection,
+            ["Redis:KeyPrefix"] = KeyPrefix,
+            ["Jwt:SigningKey"] = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)),
+            ["Logging:LogLevel:Default"] = "Warning",
+        };
+        nodeA = new(() => StartNode(Settings));
+        nodeB = new(() => StartNode(Settings));
+    }
+
+    public string Database { get; }
+    public string KeyPrefix { get; }
+    public Dictionary<string, string?> Settings { get; }
+
+    public DistanceNode NodeA => nodeA.Value;
+    public DistanceNode NodeB => nodeB.Value;
+
+    /// <summary>A further node on the same database and Redis, e.g. to restart "the same" server.</summary>
+    public DistanceNode StartNode(IReadOnlyDictionary<string, string?>? overrides = null)
+    {
+        var settings = new Dictionary<string, string?>(Settings);
+        foreach (var (key, value) in overrides ?? new Dictionary<string, string?>())
+            settings[key] = value;
+        var node = new DistanceNode(settings);
+        _ = node.Server; // start now, so migrations run before the test uses the node
+        return node;
+    }
+
+    /// <summary>A Korean mobile number no other member of this run has.</summary>
+    public string NextPhone() => "010" + (phoneBase + Interlocked.Increment(ref phoneCounter)).ToString("D8");
+
+    /// <summary>A member created straight through the repositories, with a logged-in access token.</summary>
+    public async Task<TestMember> CreateMemberAsync(
+        string gender = "male", string schoolCode = "GACHON", bool studentVerified = false, CancellationToken cancellationToken = default)
+    {
+        var phone = NextPhone();
+        var members = NodeA.Service<MemberRepository>();
+        var id = await members.InsertAsync(new NewMember(
+            phone, "not-a-real-hash", gender, schoolCode, "공과대학", "컴퓨터공학과", "INTJ", "차분함",
+            ["영화", "산책"], ["독서"]), cancellationToken);
+        if (studentVerified)
+            await MarkStudentVerifiedAsync(id, cancellationToken);
+        var loginId = await NodeA.Service<LoginRepository>().CreateAsync(id, null, cancellationToken);
+        var token = NodeA.Service<AccessTokenIssuer>().Issue(id, loginId);
+        return new TestMember(id, phone, loginId, token.Token);
+    }
+
+    private async Task MarkStudentVerifiedAsync(long memberId, CancellationToken cancellationToken)
+    {
+        await using var connection = new MySqlConnector.MySqlConnection(Settings["Database:ConnectionString"]);
+        await connection.OpenAsync(cancellationToken);
+        await using var command = new MySqlConnector.MySqlCommand("UPDATE members SET student_verified = TRUE WHERE id = @id", connection);
+        command.Parameters.AddWithValue("@id", memberId);
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public async Task DisposeAsync()
+    {
+        if (nodeA.IsValueCreated)
+            await nodeA.Value.DisposeAsync();
+        if (nodeB.IsValueCreated)
+            await nodeB.Value.DisposeAsync();
+        await TestServices.DropDatabaseAsync(Database);
+        await TestServices.DeleteKeysAsync(KeyPrefix);
+    }
+}
+
+public sealed record TestMember(long Id, string Phone, long LoginId, string AccessToken);

@@ -1,0 +1,38 @@
+using MySqlConnector;
+using StackExchange.Redis;
+
+namespace Distance.Tests.Infrastructure;
+
+/// <summary>
+/// Where the real Redis and MariaDB that scripts/services.sh started are. The same defaults as
+/// the scripts; DISTANCE_REDIS_PORT / DISTANCE_MARIADB_PORT override both.
+/// </summary>
+public static class TestServices
+{
+    public static string RedisConnection =>
+        $"127.0.0.1:{Environment.GetEnvironmentVariable("DISTANCE_REDIS_PORT") ?? "6380"}";
+
+    public static string MariaDbConnection(string database) =>
+        $"Server=127.0.0.1;Port={Environment.GetEnvironmentVariable("DISTANCE_MARIADB_PORT") ?? "3307"};" +
+        $"User ID=root;Database={database};Maximum Pool Size=200";
+
+    /// <summary>A name no other run or collection uses, so runs never see each other's rows or keys.</summary>
+    public static string UniqueName(string prefix) => $"{prefix}_{Guid.NewGuid():N}"[..(prefix.Length + 13)];
+
+    public static async Task DropDatabaseAsync(string database)
+    {
+        await using var connection = new MySqlConnection(MariaDbConnection(""));
+        await connection.OpenAsync();
+        await using var command = new MySqlCommand($"DROP DATABASE IF EXISTS `{database}`", connection);
+        await command.ExecuteNonQueryAsync();
+    }
+
+    public static async Task DeleteKeysAsync(string prefix)
+    {
+        await using var redis = await ConnectionMultiplexer.ConnectAsync(RedisConnection);
+        var server = redis.GetServer(redis.GetEndPoints()[0]);
+        var keys = server.Keys(pattern: prefix + "*", pageSize: 1000).ToArray();
+        if (keys.Length > 0)
+            await redis.GetDatabase().KeyDeleteAsync(keys);
+    }
+}

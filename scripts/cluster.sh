@@ -1,0 +1,98 @@
+#!/usr/bin/env bash
+# A real multi-node Distance on one machine, for operators, benchmarks and fault drills.
+#   scripts/cluster.sh up N     local Redis + MariaDB, a Release build, N nodes on 127.0.0.1:5001..500N
+#   scripts/cluster.sh down     stops every process `up` started; nothing stray remains
+#   scripts/cluster.sh status
+# Environment variables reach the nodes as ASP.NET Core configuration (Section__Key=value).
+# With Database__ConnectionString and Redis__ConnectionString set, no local service is started.
+set -euo pipefail
+source "$(dirname "$0")/env.sh"
+cd "$REPO_ROOT"
+
+CLUSTER_DIR="$LOCAL_DIR/cluster"
+BIN_DIR="$CLUSTER_DIR/bin"
+BASE_PORT="${DISTANCE_BASE_PORT:-5000}"
+
+alive() { [ -f "$1" ] && kill -0 "$(cat "$1")" 2>/dev/null; }
+
+up() {
+  local count="${1:-2}"
+  mkdir -p "$CLUSTER_DIR"
+  if [ -z "${Database__ConnectionString:-}" ] || [ -z "${Redis__ConnectionString:-}" ]; then
+    local before; before=$(bash scripts/services.sh status)
+    bash scripts/services.sh up
+    # Remember whether we started them, so `down` stops only what `up` started.
+    echo "$before" | grep -q "redis down" && touch "$CLUSTER_DIR/started-redis"
+    echo "$before" | grep -q "mariadb down" && touch "$CLUSTER_DIR/started-mariadb"
+    export Database__ConnectionString="${Database__ConnectionString:-$(local_mariadb_connection distance)}"
+    export Redis__ConnectionString="${Redis__ConnectionString:-$(local_redis_connection)}"
+  fi
+
+  dotnet publish Distance.Realtime -c Release -o "$BIN_DIR" -nologo -v quiet -clp:ErrorsOnly >/dev/null
+
+  for i in $(seq 1 "$count"); do
+    local port=$((BASE_PORT + i)) pidfile="$CLUSTER_DIR/node-$i.pid"
+    if alive "$pidfile"; then continue; fi
+    # Started from the build folder so the node reads its own appsettings; exec keeps the
+    # recorded pid the node's own, so `down` and the fault drills signal the right process.
+    (cd "$BIN_DIR" && ASPNETCORE_ENVIRONMENT="${ASPNETCORE_ENVIRONMENT:-Development}" \
+      exec nohup dotnet Distance.Realtime.dll --urls "http://127.0.0.1:$port" \
+      >"$CLUSTER_DIR/node-$i.log" 2>&1) &
+    echo $! >"$pidfile"
+  done
+
+  for i in $(seq 1 "$count"); do
+    local port=$((BASE_PORT + i)) ready=""
+    for _ in $(seq 600); do
+      if curl -fsS -o /dev/null "http://127.0.0.1:$port/health/ready" 2>/dev/null; then ready=1; break; fi
+      alive "$CLUSTER_DIR/node-$i.pid" || break
+      sleep 0.1
+    done
+    if [ -z "$ready" ]; then
+      log "node $i did not become ready; see $CLUSTER_DIR/node-$i.log"; tail -20 "$CLUSTER_DIR/node-$i.log" >&2; exit 1
+    fi
+  done
+  status
+}
+
+status() {
+  for pidfile in "$CLUSTER_DIR"/node-*.pid; do
+    [ -e "$pidfile" ] || continue
+    local i; i=$(basename "$pidfile" .pid); i=${i#node-}
+    alive "$pidfile" && echo "node http://127.0.0.1:$((BASE_PORT + i)) pid $(cat "$pidfile")"
+  done
+  bash scripts/services.sh status | grep -v " down$" || true
+}
+
+down() {
+  local pids=()
+  for pidfile in "$CLUSTER_DIR"/node-*.pid; do
+    [ -e "$pidfile" ] || continue
+    alive "$pidfile" && pids+=("$(cat "$pidfile")")
+    rm -f "$pidfile"
+  done
+  if [ ${#pids[@]} -gt 0 ]; then
+    # SIGTERM lets each node drain its connections; a node that does not stop in time is killed.
+    kill -TERM "${pids[@]}" 2>/dev/null || true
+    for _ in $(seq 250); do
+      local running=0
+      for pid in "${pids[@]}"; do kill -0 "$pid" 2>/dev/null && running=1; done
+      [ $running -eq 0 ] && break
+      sleep 0.1
+    done
+    kill -KILL "${pids[@]}" 2>/dev/null || true
+  fi
+  for service in redis mariadb; do
+    if [ -f "$CLUSTER_DIR/started-$service" ]; then
+      bash scripts/services.sh down "$service"
+      rm -f "$CLUSTER_DIR/started-$service"
+    fi
+  done
+}
+
+case "${1:-}" in
+  up) up "${2:-2}" ;;
+  down) down ;;
+  status) status ;;
+  *) echo "usage: $0 up N | down | status" >&2; exit 2 ;;
+esac
