@@ -16,6 +16,7 @@ builder.Services.AddDistanceAuth(builder.Environment);
 builder.Services.AddDistanceRealtime(builder.Configuration);
 
 var app = builder.Build();
+app.ValidateConfiguration();
 
 app.UseDistanceProblemDetails();
 app.UseAuthentication();
