@@ -42,7 +42,9 @@ public sealed class SessionTokens(
     {
         hash = [];
         Span<byte> raw = stackalloc byte[RefreshTokenBytes + 3];
-        if (presented.Length > 64 || !Base64Url.TryDecodeFromChars(presented, raw, out var written) || written != RefreshTokenBytes)
+        // IsValid first: decoding throws on characters outside the alphabet.
+        if (presented.Length > 64 || !Base64Url.IsValid(presented, out var length) || length != RefreshTokenBytes
+            || !Base64Url.TryDecodeFromChars(presented, raw, out var written) || written != RefreshTokenBytes)
             return false;
         hash = SHA256.HashData(raw[..written]);
         return true;
