@@ -1,9 +1,14 @@
 using Distance.Data.Database;
+using Distance.Realtime.Accounts;
 using Distance.Realtime.Auth;
 using Distance.Realtime.Errors;
 using Distance.Realtime.Infrastructure;
+using Distance.Realtime.Members;
+using Distance.Realtime.Messaging;
 using Distance.Realtime.Observability;
 using Distance.Realtime.Realtime;
+using Distance.Realtime.Reports;
+using Distance.Realtime.StudentVerification;
 
 var builder = WebApplication.CreateBuilder(args);
 
@@ -14,6 +19,11 @@ builder.Services.AddDistanceRedis();
 builder.Services.AddDistanceObservability();
 builder.Services.AddDistanceAuth(builder.Environment);
 builder.Services.AddDistanceRealtime(builder.Configuration);
+builder.Services.AddMessaging(builder.Environment);
+builder.Services.AddAccounts();
+builder.Services.AddStudentVerification();
+builder.Services.AddMembers();
+builder.Services.AddReports();
 
 var app = builder.Build();
 app.ValidateConfiguration();
@@ -24,6 +34,11 @@ app.UseAuthorization();
 
 app.MapDistanceObservability();
 app.MapDistanceRealtime();
+app.MapMessaging();
+app.MapAccounts();
+app.MapStudentVerification();
+app.MapMembers();
+app.MapReports();
 
 await app.MigrateDatabaseAsync();
 await app.RunAsync();
