@@ -3,6 +3,7 @@ using Distance.Realtime.Auth;
 using Distance.Realtime.Errors;
 using Distance.Realtime.Infrastructure;
 using Distance.Realtime.Observability;
+using Distance.Realtime.RateLimiting;
 using Distance.Realtime.Realtime;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -14,12 +15,14 @@ builder.Services.AddDistanceRedis();
 builder.Services.AddDistanceObservability();
 builder.Services.AddDistanceAuth(builder.Environment);
 builder.Services.AddDistanceRealtime(builder.Configuration);
+builder.Services.AddDistanceRateLimiting();
 
 var app = builder.Build();
 
 app.UseDistanceProblemDetails();
 app.UseAuthentication();
 app.UseAuthorization();
+app.UseDistanceRateLimiting();
 
 app.MapDistanceObservability();
 app.MapDistanceRealtime();
