@@ -54,10 +54,16 @@ internal static class RateLimitingSetup
     {
         app.UseForwardedHeaders();
 
-        // Rejection counters exist from the start, so dashboards show 0 rather than "no data".
+        // The counters exist from the start, so dashboards and alerts see 0 rather than "no data".
         var metrics = app.ApplicationServices.GetRequiredService<DistanceMetrics>();
-        foreach (var policy in RateLimitPolicies.All.Append(RateLimitPolicies.Global))
-            metrics.RateLimitRejections.Add(0, new KeyValuePair<string, object?>("policy", policy));
+        string[] hubMethods = [nameof(HubLimits.SendMessage), nameof(HubLimits.MarkRead), nameof(HubLimits.SyncRoom)];
+        foreach (var policy in RateLimitPolicies.All.Append(RateLimitPolicies.Global).Concat(hubMethods.Select(RateLimitPolicies.ForHubMethod)))
+        {
+            var tag = new KeyValuePair<string, object?>("policy", policy);
+            metrics.RateLimitRejections.Add(0, tag);
+            metrics.RateLimitLocalDecisions.Add(0, tag);
+        }
+        metrics.HubFloodDisconnects.Add(0);
 
         app.UseRateLimiter();
         return app;
