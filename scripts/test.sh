@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# The whole test suite: starts (installing when missing) the local Redis and MariaDB, builds,
-# runs the static checks of the deployment files, then every test against them.
+# The whole test suite: starts (installing when missing) the local Redis and MariaDB, checks the
+# deployment files (installing docker-compose and prometheus when missing), builds, and runs
+# every test against them.
 # Extra arguments go to `dotnet test` (e.g. --filter FullyQualifiedName~Chat).
 set -euo pipefail
 source "$(dirname "$0")/env.sh"

@@ -1,5 +1,5 @@
-using System.Net;
 using System.Text.Json;
+using System.Text.RegularExpressions;
 using Distance.Realtime.Observability;
 using Distance.Tests.Infrastructure;
 using Distance.Tests.RateLimiting;
@@ -12,11 +12,12 @@ using Microsoft.Extensions.DependencyInjection;
 namespace Distance.Tests.Observability;
 
 /// <summary>
-/// A real Prometheus scrapes a real node over TCP; every query of the Grafana dashboard must
-/// return data, and every alert rule must evaluate without error against the real series.
+/// A real Prometheus scrapes a real node over TCP: every query of the Grafana dashboard must
+/// return data, every metric docs/observability.md lists must exist, and every alert rule must
+/// evaluate without error against the real series.
 /// </summary>
 [Collection(nameof(ObservabilityCollection))]
-public sealed class DashboardTests(DistanceFixture fixture)
+public sealed partial class DashboardTests(DistanceFixture fixture)
 {
     [Fact]
     public async Task EveryDashboardQueryReturnsDataFromARealPrometheusScrapingANode()
@@ -25,28 +26,20 @@ public sealed class DashboardTests(DistanceFixture fixture)
         var address = new Uri(node.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
         await using var prometheus = await PrometheusServer.StartAsync(
             "distance", [address.Authority], [RepositoryFile("deploy", "prometheus", "alerts.yml")]);
-
         var member = await fixture.CreateMemberAsync().Within();
-        await using var hub = new HubConnectionBuilder()
-            .WithUrl(new Uri(address, ProbeHost.HubPath), o =>
-            {
-                o.Transports = HttpTransportType.WebSockets;
-                o.AccessTokenProvider = () => Task.FromResult<string?>(member.AccessToken);
-            })
-            .Build();
+        await using var hub = Connect(address, member);
         await hub.StartAsync().Within();
-        await GenerateTrafficAsync(address, hub);
         // The matching feature lives on another branch: this one sample, recorded through the
         // instrument it will use, stands in for its queries so the panel's query is checked too.
         node.Services.GetRequiredService<DistanceMetrics>().MatchingQueryDuration.Record(0.004);
 
         var queries = DashboardQueries();
         Assert.True(queries.Count >= 20, $"the dashboard has only {queries.Count} queries");
-        var empty = queries.ToList();
+        var empty = queries;
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
         while (empty.Count > 0 && DateTime.UtcNow < deadline)
         {
-            await GenerateTrafficAsync(address, hub);
+            await GenerateTrafficAsync(address, hub, member);
             await Task.Delay(1000);
             var stillEmpty = new List<(string Panel, string Expression)>();
             foreach (var query in empty)
@@ -56,6 +49,12 @@ public sealed class DashboardTests(DistanceFixture fixture)
         }
         Assert.True(empty.Count == 0, "panels without data: " + string.Join("; ", empty.Select(q => $"{q.Panel}: {q.Expression}")));
 
+        var missing = new List<string>();
+        foreach (var name in DocumentedMetrics())
+            if ((await prometheus.QueryAsync($"count({{__name__=~\"{name}|{name}_bucket\"}})")).GetArrayLength() == 0)
+                missing.Add(name);
+        Assert.True(missing.Count == 0, "documented in docs/observability.md but not scraped: " + string.Join(", ", missing));
+
         var rules = (await prometheus.RulesAsync()).EnumerateArray().SelectMany(g => g.GetProperty("rules").EnumerateArray()).ToList();
         Assert.True(rules.Count >= 9, $"only {rules.Count} alert rules loaded");
         var broken = rules.Where(r => r.GetProperty("health").GetString() == "err")
@@ -63,17 +62,30 @@ public sealed class DashboardTests(DistanceFixture fixture)
         Assert.True(broken.Count == 0, "alert rules failing on real series: " + string.Join("; ", broken));
     }
 
-    /// <summary>Ordinary requests, a refused one, a scrape-exempt probe and hub calls over a real socket.</summary>
-    private static async Task GenerateTrafficAsync(Uri address, HubConnection hub)
+    /// <summary>Ordinary requests, refused ones, hub calls over a real socket, and a hub connection that ends.</summary>
+    private static async Task GenerateTrafficAsync(Uri address, HubConnection hub, TestMember member)
     {
         using var http = new HttpClient { BaseAddress = address };
         await http.GetAsync("/health/ready").Within();
         await http.GetAsync("/api/no-such-route").Within();
         for (var i = 0; i < 2; i++)
-            await http.PostAsync(ProbeHost.AuthPolicyPath, null).Within(); // the fixture allows one
+            await http.PostAsync(ProbeHost.AuthPolicyPath, null).Within(); // the node allows one a minute
         await hub.InvokeAsync<string>("Echo", "ping").Within();
+        await using var brief = Connect(address, member);
+        await brief.StartAsync().Within();
+        await brief.StopAsync().Within();
     }
 
+    private static HubConnection Connect(Uri address, TestMember member) =>
+        new HubConnectionBuilder()
+            .WithUrl(new Uri(address, ProbeHost.HubPath), o =>
+            {
+                o.Transports = HttpTransportType.WebSockets;
+                o.AccessTokenProvider = () => Task.FromResult<string?>(member.AccessToken);
+            })
+            .Build();
+
+    /// <summary>A node on a real loopback port (Kestrel, not the test server): Prometheus scrapes over TCP.</summary>
     private DistanceNode StartListeningNode()
     {
         var settings = new Dictionary<string, string?>(fixture.Settings) { [ProbeHost.Enable.Key] = ProbeHost.Enable.Value };
@@ -94,6 +106,19 @@ public sealed class DashboardTests(DistanceFixture fixture)
                 .Select(t => (p.GetProperty("title").GetString()!, t.GetProperty("expr").GetString()!)))
             .ToList();
     }
+
+    /// <summary>The first column of the table under "## Metrics" in docs/observability.md.</summary>
+    private static List<string> DocumentedMetrics()
+    {
+        var lines = File.ReadAllLines(RepositoryFile("docs", "observability.md"))
+            .SkipWhile(l => l != "## Metrics").Skip(1).TakeWhile(l => !l.StartsWith("## ", StringComparison.Ordinal));
+        var names = lines.Select(l => TableName().Match(l)).Where(m => m.Success).Select(m => m.Groups[1].Value).ToList();
+        Assert.True(names.Count >= 40, $"docs/observability.md lists only {names.Count} metrics");
+        return names;
+    }
+
+    [GeneratedRegex(@"^\| `([a-z_]+)` \|")]
+    private static partial Regex TableName();
 
     private static string RepositoryFile(params string[] parts)
     {
