@@ -51,14 +51,16 @@ public sealed class RateLimitPartitions(
             $"{redisOptions.Value.KeyPrefix}rl:{key}", policy, limit, redis, guard, clock));
 
     /// <summary>
-    /// Probes and scrapes must never be refused; hub traffic after the negotiate request is limited
-    /// per hub method by <see cref="HubRateLimitFilter"/> (a long-polling client makes one request
-    /// per poll, which says nothing about abuse).
+    /// Probes and scrapes must never be refused. Hub requests of an established connection (they
+    /// carry its <c>?id=</c>: the WebSocket after negotiate, SSE, long polls and sends) are limited
+    /// per hub method by <see cref="HubRateLimitFilter"/> instead; a long-polling client makes one
+    /// request per poll, which says nothing about abuse. Every new connection attempt (negotiate,
+    /// or a WebSocket that skips it) counts.
     /// </summary>
     private static bool IsExempt(HttpRequest request) =>
         request.Path.StartsWithSegments("/health")
         || request.Path.StartsWithSegments("/metrics")
-        || (request.Path.StartsWithSegments("/hubs") && !request.Path.Value!.EndsWith("/negotiate", StringComparison.Ordinal));
+        || (request.Path.StartsWithSegments("/hubs") && request.Query.ContainsKey("id"));
 
     private static string? MemberOf(ClaimsPrincipal user) =>
         user.Identity?.IsAuthenticated == true ? user.FindFirstValue(MemberClaims.MemberIdClaim) : null;

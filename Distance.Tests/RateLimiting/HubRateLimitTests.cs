@@ -55,6 +55,29 @@ public sealed class HubRateLimitTests(ProtectionFixture fixture)
     }
 
     [Fact]
+    public async Task EveryNewHubConnectionCountsAgainstTheMembersLimitButItsTrafficDoesNot()
+    {
+        var member = await Distance.CreateMemberAsync().Within();
+        await using var connection = Distance.NodeA.CreateProbeConnection(member.AccessToken);
+        await connection.StartAsync().Within(); // negotiate: one token; the WebSocket that follows: none
+        using var client = Distance.NodeB.CreateClient();
+        client.DefaultRequestHeaders.Authorization = new("Bearer", member.AccessToken);
+
+        var statuses = new List<System.Net.HttpStatusCode>();
+        for (var i = 0; i < ProtectionFixture.MemberLimit; i++)
+            statuses.Add((await client.GetAsync("/api/limit-probe").Within()).StatusCode);
+
+        Assert.Equal(ProtectionFixture.MemberLimit - 1, statuses.Count(s => s == System.Net.HttpStatusCode.NotFound));
+        Assert.Equal(System.Net.HttpStatusCode.TooManyRequests, statuses[^1]);
+        // Calls inside the open connection have buckets of their own ...
+        Assert.Equal("x", await connection.InvokeAsync<string>("Echo", "x").Within());
+        // ... but a new connection is refused, even one that skips negotiation.
+        await using var another = Distance.NodeA.CreateProbeConnection(member.AccessToken, skipNegotiation: true);
+        await Assert.ThrowsAnyAsync<Exception>(() => another.StartAsync().Within());
+        Assert.NotEqual(HubConnectionState.Connected, another.State);
+    }
+
+    [Fact]
     public async Task AConnectionThatKeepsCallingWhileRefusedIsClosedAndOthersStayOpen()
     {
         var flooder = await Distance.CreateMemberAsync().Within();

@@ -9,13 +9,14 @@ namespace Distance.Tests.RateLimiting;
 /// <summary>Ways to reach a node as a particular client: a hub connection to the probe hub, a request from a chosen peer address.</summary>
 public static class ProbeClients
 {
-    public static HubConnection CreateProbeConnection(this DistanceNode node, string accessToken)
+    public static HubConnection CreateProbeConnection(this DistanceNode node, string accessToken, bool skipNegotiation = false)
     {
         var server = node.Server;
         return new HubConnectionBuilder()
             .WithUrl(new Uri(server.BaseAddress, ProbeHost.HubPath), options =>
             {
                 options.Transports = HttpTransportType.WebSockets;
+                options.SkipNegotiation = skipNegotiation;
                 options.AccessTokenProvider = () => Task.FromResult<string?>(accessToken);
                 options.HttpMessageHandlerFactory = _ => server.CreateHandler();
                 options.WebSocketFactory = async (context, cancellationToken) =>
