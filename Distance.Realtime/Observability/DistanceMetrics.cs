@@ -31,12 +31,6 @@ public sealed class DistanceMetrics
             "Chat rooms currently active, as last reported by the chat feature.");
         meter.CreateObservableGauge("distance.gc.memory_limit", () => GC.GetGCMemoryInfo().TotalAvailableMemoryBytes, "By",
             "Memory the GC may use on this node (the container limit when there is one): the ceiling of the heap alerts.");
-
-        // Counters exist from the start, so a dashboard shows 0 instead of "no data" before the first message.
-        MessagesReceived.Add(0);
-        MessagesDelivered.Add(0);
-        MessagesPersisted.Add(0);
-        BackplanePublishFailures.Add(0);
     }
 
     private double persistenceLagSeconds;

@@ -30,6 +30,8 @@ internal static class ObservabilitySetup
                 .AddRuntimeInstrumentation()
                 .AddProcessInstrumentation()
                 .AddPrometheusExporter());
+        // After OpenTelemetry's own hosted service: only a listening meter provider records the zeros.
+        services.AddHostedService<MetricsWarmUp>();
 
         services.AddHealthChecks()
             .AddRedis(sp => sp.GetRequiredService<IConnectionMultiplexer>(), name: "redis", tags: [ReadyTag], timeout: TimeSpan.FromSeconds(2))

@@ -1,4 +1,3 @@
-using Distance.Realtime.Observability;
 using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.Extensions.Options;
@@ -20,6 +19,7 @@ internal static class RateLimitingSetup
         services.AddSingleton<RateLimitPartitions>();
         services.AddSingleton<HubRateLimiter>();
         services.AddSingleton<HubRateLimitFilter>();
+        services.AddHostedService<RateLimitMetricsWarmUp>();
 
         services.AddRateLimiter(_ => { });
         services.AddOptions<RateLimiterOptions>().Configure<RateLimitPartitions>((limiter, partitions) =>
@@ -53,18 +53,6 @@ internal static class RateLimitingSetup
     public static IApplicationBuilder UseDistanceRateLimiting(this IApplicationBuilder app)
     {
         app.UseForwardedHeaders();
-
-        // The counters exist from the start, so dashboards and alerts see 0 rather than "no data".
-        var metrics = app.ApplicationServices.GetRequiredService<DistanceMetrics>();
-        string[] hubMethods = [nameof(HubLimits.SendMessage), nameof(HubLimits.MarkRead), nameof(HubLimits.SyncRoom)];
-        foreach (var policy in RateLimitPolicies.All.Append(RateLimitPolicies.Global).Concat(hubMethods.Select(RateLimitPolicies.ForHubMethod)))
-        {
-            var tag = new KeyValuePair<string, object?>("policy", policy);
-            metrics.RateLimitRejections.Add(0, tag);
-            metrics.RateLimitLocalDecisions.Add(0, tag);
-        }
-        metrics.HubFloodDisconnects.Add(0);
-
         app.UseRateLimiter();
         return app;
     }

@@ -1,18 +1,14 @@
 using System.Text.Json;
 using System.Text.RegularExpressions;
-using Distance.Realtime.Observability;
 using Distance.Tests.Infrastructure;
 using Distance.Tests.RateLimiting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http.Connections;
 using Microsoft.AspNetCore.SignalR.Client;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace Distance.Tests.Observability;
 
 /// <summary>
-/// A real Prometheus scrapes a real node over TCP: every query of the Grafana dashboard must
+/// A real Prometheus scrapes a real node (its own process, over TCP): every query of the Grafana dashboard must
 /// return data, every metric docs/observability.md lists must exist, and every alert rule must
 /// evaluate without error against the real series.
 /// </summary>
@@ -22,16 +18,13 @@ public sealed partial class DashboardTests(DistanceFixture fixture)
     [Fact]
     public async Task EveryDashboardQueryReturnsDataFromARealPrometheusScrapingANode()
     {
-        await using var node = StartListeningNode();
-        var address = new Uri(node.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
+        await using var node = await NodeProcess.StartAsync(NodeSettings()).Within(TimeSpan.FromSeconds(90));
+        var address = node.Address;
         await using var prometheus = await PrometheusServer.StartAsync(
             "distance", [address.Authority], [RepositoryFile("deploy", "prometheus", "alerts.yml")]);
         var member = await fixture.CreateMemberAsync().Within();
         await using var hub = Connect(address, member);
         await hub.StartAsync().Within();
-        // The matching feature lives on another branch: this one sample, recorded through the
-        // instrument it will use, stands in for its queries so the panel's query is checked too.
-        node.Services.GetRequiredService<DistanceMetrics>().MatchingQueryDuration.Record(0.004);
 
         var queries = DashboardQueries();
         Assert.True(queries.Count >= 20, $"the dashboard has only {queries.Count} queries");
@@ -70,6 +63,9 @@ public sealed partial class DashboardTests(DistanceFixture fixture)
         await http.GetAsync("/api/no-such-route").Within();
         for (var i = 0; i < 2; i++)
             await http.PostAsync(ProbeHost.AuthPolicyPath, null).Within(); // the node allows one a minute
+        // The matching feature lives on another branch: the probe records one query duration
+        // through the instrument it will use, so the panel's query is checked too.
+        await http.PostAsync(ProbeHost.MatchingSamplePath, null).Within();
         await hub.InvokeAsync<string>("Echo", "ping").Within();
         await using var brief = Connect(address, member);
         await brief.StartAsync().Within();
@@ -85,16 +81,13 @@ public sealed partial class DashboardTests(DistanceFixture fixture)
             })
             .Build();
 
-    /// <summary>A node on a real loopback port (Kestrel, not the test server): Prometheus scrapes over TCP.</summary>
-    private DistanceNode StartListeningNode()
+    /// <summary>The fixture's database, Redis prefix and signing key, the probe endpoints, and an auth policy of one request a minute.</summary>
+    private Dictionary<string, string?> NodeSettings()
     {
         var settings = new Dictionary<string, string?>(fixture.Settings) { [ProbeHost.Enable.Key] = ProbeHost.Enable.Value };
         foreach (var (key, value) in RateLimitSettings.Bucket("RateLimiting:Auth", 1, 1, TimeSpan.FromMinutes(1)))
             settings[key] = value;
-        var node = new DistanceNode(settings);
-        node.UseKestrel(0);
-        node.StartServer();
-        return node;
+        return settings;
     }
 
     private static List<(string Panel, string Expression)> DashboardQueries()

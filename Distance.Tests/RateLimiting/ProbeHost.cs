@@ -1,3 +1,4 @@
+using Distance.Realtime.Observability;
 using Distance.Realtime.RateLimiting;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -19,6 +20,9 @@ public sealed class ProbeHost : IHostingStartup
     public const string Setting = "hostingStartupAssemblies";
     public const string HubPath = "/hubs/probe";
     public const string AuthPolicyPath = "/probe/auth";
+
+    /// <summary>Records one nearby-members query duration, standing in for the matching feature of another branch.</summary>
+    public const string MatchingSamplePath = "/probe/matching-sample";
 
     public static readonly KeyValuePair<string, string?> Enable = new(Setting, typeof(ProbeHost).Assembly.GetName().Name);
 
@@ -44,13 +48,18 @@ public sealed class ProbeHost : IHostingStartup
                 {
                     endpoints.MapHub<ProbeHub>(HubPath).RequireAuthorization();
                     endpoints.MapPost(AuthPolicyPath, () => TypedResults.NoContent()).RequireRateLimiting(RateLimitPolicies.Auth);
+                    endpoints.MapPost(MatchingSamplePath, (DistanceMetrics metrics) =>
+                    {
+                        metrics.MatchingQueryDuration.Record(0.004);
+                        return TypedResults.NoContent();
+                    });
                 });
             });
             next(app);
         };
 
         private static bool IsProbe(HttpContext context) =>
-            context.Request.Path.StartsWithSegments(HubPath) || context.Request.Path.StartsWithSegments(AuthPolicyPath);
+            context.Request.Path.StartsWithSegments(HubPath) || context.Request.Path.StartsWithSegments("/probe");
     }
 }
 
