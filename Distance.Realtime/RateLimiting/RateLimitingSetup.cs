@@ -1,3 +1,4 @@
+using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.Extensions.Options;
@@ -21,10 +22,12 @@ internal static class RateLimitingSetup
         services.AddSingleton<HubRateLimitFilter>();
         services.AddHostedService<RateLimitMetricsWarmUp>();
 
+        // A singleton, so the host disposes it (and its idle-partition timer) on shutdown.
+        services.AddSingleton(sp => PartitionedRateLimiter.Create<HttpContext, string>(sp.GetRequiredService<RateLimitPartitions>().Global));
         services.AddRateLimiter(_ => { });
-        services.AddOptions<RateLimiterOptions>().Configure<RateLimitPartitions>((limiter, partitions) =>
+        services.AddOptions<RateLimiterOptions>().Configure<RateLimitPartitions, PartitionedRateLimiter<HttpContext>>((limiter, partitions, global) =>
         {
-            limiter.GlobalLimiter = System.Threading.RateLimiting.PartitionedRateLimiter.Create<HttpContext, string>(partitions.Global);
+            limiter.GlobalLimiter = global;
             foreach (var policy in RateLimitPolicies.All)
                 limiter.AddPolicy(policy, context => partitions.Policy(policy, context));
             limiter.OnRejected = RateLimitRejections.WriteAsync;

@@ -59,22 +59,28 @@ public sealed class TcpProxy : IAsyncDisposable
             {
                 return;
             }
-            var outbound = new TcpClient();
-            try
-            {
-                await outbound.ConnectAsync(target, cancellationToken);
-            }
-            catch (Exception exception) when (exception is OperationCanceledException or SocketException)
-            {
-                inbound.Dispose();
-                outbound.Dispose();
-                continue;
-            }
-            lock (open)
-                open.AddRange([inbound, outbound]);
-            _ = PumpAsync(inbound, outbound, cancellationToken);
-            _ = PumpAsync(outbound, inbound, cancellationToken);
+            _ = ForwardAsync(inbound, cancellationToken);
         }
+    }
+
+    /// <summary>One accepted connection: dialled through to the target without holding up the next accept.</summary>
+    private async Task ForwardAsync(TcpClient inbound, CancellationToken cancellationToken)
+    {
+        var outbound = new TcpClient();
+        try
+        {
+            await outbound.ConnectAsync(target, cancellationToken);
+        }
+        catch (Exception exception) when (exception is OperationCanceledException or SocketException)
+        {
+            inbound.Dispose();
+            outbound.Dispose();
+            return;
+        }
+        lock (open)
+            open.AddRange([inbound, outbound]);
+        _ = PumpAsync(inbound, outbound, cancellationToken);
+        _ = PumpAsync(outbound, inbound, cancellationToken);
     }
 
     private static async Task PumpAsync(TcpClient from, TcpClient to, CancellationToken cancellationToken)

@@ -36,7 +36,7 @@ public sealed partial class DashboardTests(DistanceFixture fixture)
             await Task.Delay(1000);
             var stillEmpty = new List<(string Panel, string Expression)>();
             foreach (var query in empty)
-                if ((await prometheus.QueryAsync(query.Expression)).GetArrayLength() == 0)
+                if (await prometheus.CountAsync(query.Expression) == 0)
                     stillEmpty.Add(query);
             empty = stillEmpty;
         }
@@ -44,7 +44,7 @@ public sealed partial class DashboardTests(DistanceFixture fixture)
 
         var missing = new List<string>();
         foreach (var name in DocumentedMetrics())
-            if ((await prometheus.QueryAsync($"count({{__name__=~\"{name}|{name}_bucket\"}})")).GetArrayLength() == 0)
+            if (await prometheus.CountAsync($"count({{__name__=~\"{name}|{name}_bucket\"}})") == 0)
                 missing.Add(name);
         Assert.True(missing.Count == 0, "documented in docs/observability.md but not scraped: " + string.Join(", ", missing));
 

@@ -22,7 +22,7 @@ public sealed class PrometheusServer : IAsyncDisposable
     {
         this.process = process;
         this.folder = folder;
-        http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}"), Timeout = TimeSpan.FromSeconds(5) };
+        http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}"), Timeout = TimeSpan.FromSeconds(15) };
     }
 
     public static async Task<PrometheusServer> StartAsync(string job, IEnumerable<string> targets, IEnumerable<string> ruleFiles)
@@ -71,6 +71,19 @@ public sealed class PrometheusServer : IAsyncDisposable
         if (json.GetProperty("status").GetString() != "success")
             throw new InvalidOperationException($"Prometheus refused `{expression}`: {body}");
         return json.GetProperty("data").GetProperty("result").Clone();
+    }
+
+    /// <summary>Like <see cref="QueryAsync"/>, but a slow or unreachable Prometheus (a loaded machine) answers "no data yet".</summary>
+    public async Task<int> CountAsync(string expression)
+    {
+        try
+        {
+            return (await QueryAsync(expression)).GetArrayLength();
+        }
+        catch (Exception exception) when (exception is HttpRequestException or TaskCanceledException)
+        {
+            return 0;
+        }
     }
 
     public async Task<JsonElement> RulesAsync()
