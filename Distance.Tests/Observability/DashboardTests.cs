@@ -1,9 +1,11 @@
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using Distance.Realtime.Auth;
 using Distance.Tests.Infrastructure;
 using Distance.Tests.RateLimiting;
 using Microsoft.AspNetCore.Http.Connections;
 using Microsoft.AspNetCore.SignalR.Client;
+using Microsoft.Extensions.Options;
 
 namespace Distance.Tests.Observability;
 
@@ -22,8 +24,8 @@ public sealed partial class DashboardTests(DistanceFixture fixture)
         var address = node.Address;
         await using var prometheus = await PrometheusServer.StartAsync(
             "distance", [address.Authority], [RepositoryFile("deploy", "prometheus", "alerts.yml")]);
-        var member = await fixture.CreateMemberAsync().Within();
-        await using var hub = Connect(address, member);
+        var token = AccessToken();
+        await using var hub = Connect(address, token);
         await hub.StartAsync().Within();
 
         var queries = DashboardQueries();
@@ -32,7 +34,7 @@ public sealed partial class DashboardTests(DistanceFixture fixture)
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
         while (empty.Count > 0 && DateTime.UtcNow < deadline)
         {
-            await GenerateTrafficAsync(address, hub, member);
+            await GenerateTrafficAsync(address, hub, token);
             await Task.Delay(1000);
             var stillEmpty = new List<(string Panel, string Expression)>();
             foreach (var query in empty)
@@ -56,7 +58,7 @@ public sealed partial class DashboardTests(DistanceFixture fixture)
     }
 
     /// <summary>Ordinary requests, refused ones, hub calls over a real socket, and a hub connection that ends.</summary>
-    private static async Task GenerateTrafficAsync(Uri address, HubConnection hub, TestMember member)
+    private static async Task GenerateTrafficAsync(Uri address, HubConnection hub, string token)
     {
         using var http = new HttpClient { BaseAddress = address };
         await http.GetAsync("/health/ready").Within();
@@ -67,17 +69,27 @@ public sealed partial class DashboardTests(DistanceFixture fixture)
         // through the instrument it will use, so the panel's query is checked too.
         await http.PostAsync(ProbeHost.MatchingSamplePath, null).Within();
         await hub.InvokeAsync<string>("Echo", "ping").Within();
-        await using var brief = Connect(address, member);
+        await using var brief = Connect(address, token);
         await brief.StartAsync().Within();
         await brief.StopAsync().Within();
     }
 
-    private static HubConnection Connect(Uri address, TestMember member) =>
+    /// <summary>
+    /// A token the node accepts (the fixture's signing key). The probe hub touches no table, so no
+    /// member row is needed, nor an in-process node to create one.
+    /// </summary>
+    private string AccessToken()
+    {
+        var jwt = Options.Create(new JwtOptions { SigningKey = fixture.Settings["Jwt:SigningKey"]! });
+        return new AccessTokenIssuer(jwt, TimeProvider.System).Issue(Random.Shared.NextInt64(1, long.MaxValue), 1).Token;
+    }
+
+    private static HubConnection Connect(Uri address, string token) =>
         new HubConnectionBuilder()
             .WithUrl(new Uri(address, ProbeHost.HubPath), o =>
             {
                 o.Transports = HttpTransportType.WebSockets;
-                o.AccessTokenProvider = () => Task.FromResult<string?>(member.AccessToken);
+                o.AccessTokenProvider = () => Task.FromResult<string?>(token);
             })
             .Build();
 
