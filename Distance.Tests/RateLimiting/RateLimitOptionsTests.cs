@@ -1,12 +1,12 @@
 using Distance.Realtime.RateLimiting;
-using Distance.Tests.Infrastructure;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 
 namespace Distance.Tests.RateLimiting;
 
-[Collection(nameof(ProtectionCollection))]
-public sealed class RateLimitOptionsTests(ProtectionFixture fixture)
+public sealed class RateLimitOptionsTests
 {
     [Theory]
     [InlineData("RateLimiting:Member:TokenLimit", "0", "TokenLimit")]
@@ -14,12 +14,37 @@ public sealed class RateLimitOptionsTests(ProtectionFixture fixture)
     [InlineData("RateLimiting:Hub:FloodRejections", "0", "FloodRejections")]
     [InlineData("Network:KnownProxies:0", "not-an-address", "KnownProxies")]
     [InlineData("Network:KnownNetworks:0", "10.0.0.0/99", "KnownNetworks")]
-    public void ABadLimitStopsTheBootWithAMessageNamingIt(string key, string value, string named)
+    public void ABadLimitFailsValidationWithAMessageNamingIt(string key, string value, string named)
     {
-        var error = Assert.ThrowsAny<Exception>(() => fixture.Distance.StartNode(new Dictionary<string, string?> { [key] = value }));
+        // The same registration the host uses; ValidateOnStart turns this failure into a failed boot.
+        using var services = Services(new Dictionary<string, string?> { [key] = value });
 
-        var validation = Assert.IsType<OptionsValidationException>(error is AggregateException { InnerException: { } inner } ? inner : error);
-        Assert.Contains(named, validation.Message);
+        var error = Assert.Throws<OptionsValidationException>(() =>
+        {
+            _ = services.GetRequiredService<IOptions<RateLimitingOptions>>().Value;
+            _ = services.GetRequiredService<IOptions<NetworkOptions>>().Value;
+        });
+
+        Assert.Contains(named, error.Message);
+    }
+
+    [Fact]
+    public void TheDefaultsAreValidAndMatchTheContractsHubLimit()
+    {
+        using var services = Services([]);
+
+        var options = services.GetRequiredService<IOptions<RateLimitingOptions>>().Value;
+
+        // A burst of 20, then 5 per second.
+        Assert.Equal(20, options.Hub.SendMessage.TokenLimit);
+        Assert.Equal(5, options.Hub.SendMessage.TokensPerPeriod / options.Hub.SendMessage.ReplenishmentPeriod.TotalSeconds);
+        Assert.Empty(services.GetRequiredService<IOptions<NetworkOptions>>().Value.KnownProxies);
+    }
+
+    private static ServiceProvider Services(Dictionary<string, string?> settings)
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
+        return new ServiceCollection().AddSingleton<IConfiguration>(configuration).AddDistanceRateLimiting().BuildServiceProvider();
     }
 
     [Theory]
