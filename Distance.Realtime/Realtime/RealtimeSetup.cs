@@ -1,6 +1,8 @@
 using Distance.Realtime.Auth;
 using Distance.Realtime.Chat;
 using Distance.Realtime.Infrastructure;
+using Distance.Realtime.RateLimiting;
+using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.Options;
 using StackExchange.Redis;
 
@@ -18,6 +20,7 @@ internal static class RealtimeSetup
                 hub.MaximumReceiveMessageSize = realtime.MaximumReceiveMessageSize;
                 hub.StatefulReconnectBufferSize = realtime.StatefulReconnectBufferSize;
                 hub.EnableDetailedErrors = false;
+                hub.AddFilter<HubRateLimitFilter>();
             })
             .AddJsonProtocol()
             .AddMessagePackProtocol()
