@@ -45,7 +45,7 @@ public sealed class NodeProcess : IAsyncDisposable
             RedirectStandardError = true,
         };
         start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
-        foreach (var (key, value) in settings)
+        foreach (var (key, value) in TestServices.PlaceholderSenders.Concat(settings))
             start.Environment[key.Replace(":", "__", StringComparison.Ordinal)] = value;
         var node = new NodeProcess(Process.Start(start) ?? throw new InvalidOperationException("The node did not start."), address);
         await node.WaitUntilReadyAsync();
