@@ -1,9 +1,11 @@
 using Distance.Data.Database;
 using Distance.Realtime.Auth;
+using Distance.Realtime.Chat;
 using Distance.Realtime.Errors;
 using Distance.Realtime.Infrastructure;
 using Distance.Realtime.Observability;
 using Distance.Realtime.Realtime;
+using Distance.Realtime.Rooms;
 
 var builder = WebApplication.CreateBuilder(args);
 
@@ -14,6 +16,8 @@ builder.Services.AddDistanceRedis();
 builder.Services.AddDistanceObservability();
 builder.Services.AddDistanceAuth(builder.Environment);
 builder.Services.AddDistanceRealtime(builder.Configuration);
+builder.Services.AddChat();
+builder.Services.AddRooms();
 
 var app = builder.Build();
 
@@ -23,6 +27,7 @@ app.UseAuthorization();
 
 app.MapDistanceObservability();
 app.MapDistanceRealtime();
+app.MapRooms();
 
 await app.MigrateDatabaseAsync();
 await app.RunAsync();
