@@ -16,6 +16,9 @@ namespace Distance.Data.Messages;
 public sealed class MessageBatchRepository(MySqlDataSource dataSource)
 {
     // Rows arrive as one JSON document per statement, so the SQL stays constant for any batch size.
+    // The join order and index are forced: on a small table the optimizer would otherwise scan
+    // rooms, and a scan tries to lock rows that another node's batch holds (a deadlock), while on
+    // a big messages table a wrong order would read the whole index for every batch.
     private const string LockSql = """
         SELECT id AS Id, member_low AS MemberLow, member_high AS MemberHigh, status AS Status,
                last_seq AS LastSeq, last_sender_id AS LastSenderId, exchanges AS Exchanges
@@ -23,7 +26,7 @@ public sealed class MessageBatchRepository(MySqlDataSource dataSource)
         SELECT m.room_id AS RoomId, m.client_message_id AS ClientMessageId, m.seq AS Seq,
                m.sender_id AS SenderId, m.sent_at AS SentAt
         FROM JSON_TABLE(@keys, '$[*]' COLUMNS (r BIGINT PATH '$.r', c CHAR(36) PATH '$.c')) k
-        JOIN messages m ON m.room_id = k.r AND m.client_message_id = k.c;
+        STRAIGHT_JOIN messages m FORCE INDEX (ux_messages_client_id) ON m.room_id = k.r AND m.client_message_id = k.c;
         """;
 
     private const string WriteSql = """
@@ -31,13 +34,11 @@ public sealed class MessageBatchRepository(MySqlDataSource dataSource)
         SELECT j.r, j.s, j.u, 'text', j.t, @sentAt, j.c
         FROM JSON_TABLE(@inserts, '$[*]' COLUMNS (
             r BIGINT PATH '$.r', s BIGINT PATH '$.s', u BIGINT PATH '$.u', t VARCHAR(500) PATH '$.t', c CHAR(36) PATH '$.c')) j;
-        UPDATE rooms r
-        JOIN JSON_TABLE(@rooms, '$[*]' COLUMNS (id BIGINT PATH '$.id', s BIGINT PATH '$.s', u BIGINT PATH '$.u', x INT PATH '$.x')) j
-          ON r.id = j.id
+        UPDATE JSON_TABLE(@rooms, '$[*]' COLUMNS (id BIGINT PATH '$.id', s BIGINT PATH '$.s', u BIGINT PATH '$.u', x INT PATH '$.x')) j
+        STRAIGHT_JOIN rooms r FORCE INDEX (PRIMARY) ON r.id = j.id
         SET r.last_seq = j.s, r.last_sender_id = j.u, r.exchanges = j.x, r.last_activity_at = @sentAt;
-        UPDATE room_members rm
-        JOIN JSON_TABLE(@reads, '$[*]' COLUMNS (r BIGINT PATH '$.r', m BIGINT PATH '$.m', s BIGINT PATH '$.s')) j
-          ON rm.room_id = j.r AND rm.member_id = j.m
+        UPDATE JSON_TABLE(@reads, '$[*]' COLUMNS (r BIGINT PATH '$.r', m BIGINT PATH '$.m', s BIGINT PATH '$.s')) j
+        STRAIGHT_JOIN room_members rm FORCE INDEX (PRIMARY) ON rm.room_id = j.r AND rm.member_id = j.m
         SET rm.read_seq = GREATEST(rm.read_seq, j.s);
         """;
 

@@ -37,9 +37,12 @@ internal sealed partial class ChatHubFilter(DistanceMetrics metrics, IConnection
             LogUnavailable(exception, context.HubMethodName);
             throw new HubException(ErrorCodes.Unavailable);
         }
-        catch
+        catch (Exception exception)
         {
+            // SignalR's own log of failed invocations is turned off (appsettings.json): it would
+            // report every expected HubException as an error. Unexpected failures are logged here.
             outcome = "error";
+            LogFailed(exception, context.HubMethodName);
             throw;
         }
         finally
@@ -53,6 +56,9 @@ internal sealed partial class ChatHubFilter(DistanceMetrics metrics, IConnection
     private static bool IsDependencyDown(Exception exception) => exception is
         ChatUnavailableException or RedisException or MySqlException or TimeoutException
         or ExecutionRejectedException or ChannelClosedException;
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Hub method {Method} failed")]
+    private partial void LogFailed(Exception exception, string method);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Hub method {Method} answered \"unavailable\"")]
     private partial void LogUnavailable(Exception exception, string method);

@@ -17,10 +17,12 @@ namespace Distance.Realtime.Chat;
 /// </summary>
 public sealed partial class WritePipeline
 {
-    private readonly CircuitBreakerStateProvider state = new();
+    private readonly TimeProvider clock;
+    private long refuseUntilTicks;
 
-    public WritePipeline(IOptions<ChatOptions> options, ILogger<WritePipeline> logger)
+    public WritePipeline(IOptions<ChatOptions> options, TimeProvider clock, ILogger<WritePipeline> logger)
     {
+        this.clock = clock;
         var chat = options.Value;
         var transient = new PredicateBuilder()
             .Handle<MySqlException>()
@@ -49,14 +51,15 @@ public sealed partial class WritePipeline
                 MinimumThroughput = 4,
                 SamplingDuration = TimeSpan.FromSeconds(10),
                 BreakDuration = chat.WriteBreakDuration,
-                StateProvider = state,
-                OnOpened = _ =>
+                OnOpened = args =>
                 {
-                    LogOpened(logger, chat.WriteBreakDuration);
+                    Volatile.Write(ref refuseUntilTicks, (clock.GetUtcNow() + args.BreakDuration).UtcTicks);
+                    LogOpened(logger, args.BreakDuration);
                     return ValueTask.CompletedTask;
                 },
                 OnClosed = _ =>
                 {
+                    Volatile.Write(ref refuseUntilTicks, 0);
                     LogClosed(logger);
                     return ValueTask.CompletedTask;
                 },
@@ -67,8 +70,12 @@ public sealed partial class WritePipeline
 
     public ResiliencePipeline Pipeline { get; }
 
-    /// <summary>True while the breaker refuses writes: senders are told "unavailable" before queueing.</summary>
-    public bool IsOpen => state.CircuitState is CircuitState.Open or CircuitState.Isolated;
+    /// <summary>
+    /// True during the break: senders are told "unavailable" before queueing. Afterwards messages
+    /// are queued again, so the breaker gets its trial batch (it only moves to half-open when a
+    /// call arrives) and closes by itself once MariaDB answers.
+    /// </summary>
+    public bool IsOpen => clock.GetUtcNow().UtcTicks < Volatile.Read(ref refuseUntilTicks);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Retrying a message batch commit (attempt {Attempt}): {Reason}")]
     private static partial void LogRetry(ILogger logger, int attempt, string? reason);

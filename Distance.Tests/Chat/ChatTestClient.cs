@@ -2,6 +2,7 @@ using System.Threading.Channels;
 using Distance.Realtime.Chat;
 using Distance.Realtime.Rooms;
 using Distance.Tests.Infrastructure;
+using Microsoft.AspNetCore.SignalR;
 using Microsoft.AspNetCore.SignalR.Client;
 
 namespace Distance.Tests.Chat;
@@ -29,15 +30,27 @@ public sealed class ChatTestClient : IAsyncDisposable
     public static async Task<ChatTestClient> ConnectAsync(DistanceNode node, TestMember member, bool messagePack = false)
     {
         var client = new ChatTestClient(node.CreateHubConnection(member.AccessToken, messagePack));
-        await client.Connection.StartAsync().Within();
+        await client.StartAsync();
         return client;
     }
 
     public static async Task<ChatTestClient> ConnectAsync(NodeProcess node, TestMember member)
     {
         var client = new ChatTestClient(node.CreateHubConnection(member.AccessToken));
-        await client.Connection.StartAsync().Within();
+        await client.StartAsync();
         return client;
+    }
+
+    /// <summary>
+    /// StartAsync returns after the handshake, before the server has joined the connection to its
+    /// rooms (that is why real clients SyncRoom after connecting). The server dispatches a
+    /// connection's first invocation only after OnConnectedAsync, so one round trip (here a
+    /// SyncRoom that is refused) means the joins are done and live delivery can be asserted.
+    /// </summary>
+    private async Task StartAsync()
+    {
+        await Connection.StartAsync().Within();
+        await Assert.ThrowsAsync<HubException>(() => SyncAsync(-1, 0));
     }
 
     public Task<MessageAck> SendAsync(long roomId, string text, Guid? clientMessageId = null) =>
