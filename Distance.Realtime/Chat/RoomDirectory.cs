@@ -12,7 +12,7 @@ namespace Distance.Realtime.Chat;
 /// a reader that loaded old state before a change cannot overwrite the newer entry. The message
 /// writer re-checks under the room row lock anyway: this is a fast filter, MariaDB is the arbiter.
 /// </summary>
-public sealed class RoomDirectory(IDatabase redis, RoomRepository rooms, IOptions<ChatOptions> options)
+public sealed partial class RoomDirectory(IDatabase redis, RoomRepository rooms, IOptions<ChatOptions> options, ILogger<RoomDirectory> logger)
 {
     private const string Missing = "x";
     private static readonly TimeSpan MissingTtl = TimeSpan.FromMinutes(1);
@@ -31,9 +31,22 @@ public sealed class RoomDirectory(IDatabase redis, RoomRepository rooms, IOption
         return access;
     }
 
-    /// <summary>Records the room's state right after a committed change; null for a deleted room.</summary>
-    public Task PublishAsync(long roomId, RoomAccess? access) =>
-        redis.StringSetAsync(Key(roomId), Format(access), Ttl(access));
+    /// <summary>
+    /// Records the room's state right after a committed change; null for a deleted room. A failure
+    /// is logged, not thrown: the change is committed, and until the entry expires the message
+    /// writer's check under the room lock still refuses what the stale entry would let through.
+    /// </summary>
+    public async Task PublishAsync(long roomId, RoomAccess? access)
+    {
+        try
+        {
+            await redis.StringSetAsync(Key(roomId), Format(access), Ttl(access));
+        }
+        catch (Exception exception) when (exception is RedisException or TimeoutException)
+        {
+            LogPublishFailed(exception, roomId);
+        }
+    }
 
     private TimeSpan Ttl(RoomAccess? access) => access is null ? MissingTtl : options.Value.RoomCacheTtl;
 
@@ -50,4 +63,7 @@ public sealed class RoomDirectory(IDatabase redis, RoomRepository rooms, IOption
             .Select(m => long.Parse(m, CultureInfo.InvariantCulture)).ToList();
         return new RoomAccess(roomId, value[0] == 'a', members);
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not record the new state of room {RoomId} in Redis")]
+    private partial void LogPublishFailed(Exception exception, long roomId);
 }

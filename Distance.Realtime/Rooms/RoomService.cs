@@ -12,10 +12,10 @@ namespace Distance.Realtime.Rooms;
 /// cached access rule in Redis is rewritten, then connections join or leave the room's group on
 /// every node (RoomSignals) and the members get RoomUpdated, RequestReceived or PhoneShared.
 /// </summary>
-public sealed class RoomService(
+public sealed partial class RoomService(
     RoomCreationRepository creation, RoomLeaveRepository leaving, PhoneConsentRepository phones,
     PublicProfileRepository profiles, RoomViews views, RoomDirectory directory, RoomSignals signals,
-    IHubContext<ChatHub, IChatClient> hub, IOptions<ChatOptions> options, TimeProvider clock)
+    IHubContext<ChatHub, IChatClient> hub, IOptions<ChatOptions> options, TimeProvider clock, ILogger<RoomService> logger)
 {
     public sealed record Created(CreateRoomResult Result, RoomSummary? Room = null, RoomRequestView? Request = null);
 
@@ -32,7 +32,7 @@ public sealed class RoomService(
             case CreateRoomOutcome.Requested:
                 var request = await views.RequestAsync(result.RequestId, cancellationToken);
                 if (result.NewRequest && request is not null)
-                    await hub.Clients.User(Id(opponentId)).RequestReceived(request);
+                    await BestEffortAsync(() => hub.Clients.User(Id(opponentId)).RequestReceived(request));
                 return new Created(result, Request: request);
             default:
                 return new Created(result);
@@ -67,7 +67,7 @@ public sealed class RoomService(
         {
             await directory.PublishAsync(roomId, new RoomAccess(roomId, false, [opponentId]));
             // To the users, not the group: the group is being dissolved at the same moment.
-            await hub.Clients.Users([Id(memberId), Id(opponentId)]).MessageReceived(ChatMessage.From(system));
+            await BestEffortAsync(() => hub.Clients.Users([Id(memberId), Id(opponentId)]).MessageReceived(ChatMessage.From(system)));
             await signals.PublishAsync(
                 new RoomSignal(memberId, roomId, false, await views.FindAsync(memberId, roomId, includeLeft: true, cancellationToken)),
                 new RoomSignal(opponentId, roomId, false, await views.FindAsync(opponentId, roomId, cancellationToken)));
@@ -80,10 +80,10 @@ public sealed class RoomService(
         var result = await phones.ConsentAsync(roomId, memberId, options.Value.PhoneConsentMinimumExchanges, cancellationToken);
         if (result is { BecameShared: true, OpponentId: { } opponentId })
         {
-            await hub.Clients.Users([Id(memberId), Id(opponentId)]).PhoneShared(roomId);
+            await BestEffortAsync(() => hub.Clients.Users([Id(memberId), Id(opponentId)]).PhoneShared(roomId));
             foreach (var member in new[] { memberId, opponentId })
                 if (await views.FindAsync(member, roomId, cancellationToken) is { } summary)
-                    await hub.Clients.User(Id(member)).RoomUpdated(summary);
+                    await BestEffortAsync(() => hub.Clients.User(Id(member)).RoomUpdated(summary));
         }
         return result;
     }
@@ -97,5 +97,21 @@ public sealed class RoomService(
         return mine;
     }
 
+    /// <summary>Notifications follow a committed change: if Redis is down they are lost (clients resync), the request still succeeds.</summary>
+    private async Task BestEffortAsync(Func<Task> send)
+    {
+        try
+        {
+            await send();
+        }
+        catch (Exception exception) when (exception is StackExchange.Redis.RedisException or TimeoutException)
+        {
+            LogNotifyFailed(exception);
+        }
+    }
+
     private static string Id(long memberId) => memberId.ToString(CultureInfo.InvariantCulture);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "A room notification could not be sent")]
+    private partial void LogNotifyFailed(Exception exception);
 }
