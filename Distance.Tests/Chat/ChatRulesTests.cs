@@ -48,12 +48,14 @@ public sealed class ChatRulesTests(DistanceFixture fixture)
         Assert.Equal(emoji, Assert.Single(await client.SyncAsync(roomId, 0)).Text);
     }
 
-    [Fact]
-    public async Task OutsidersGetRoomNotFoundFromEveryHubMethod()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task OutsidersGetRoomNotFoundFromEveryHubMethod(bool messagePack)
     {
         var (_, _, roomId) = await api.PairAsync();
         var outsider = await api.MemberAsync();
-        await using var client = await ChatTestClient.ConnectAsync(fixture.NodeB, outsider);
+        await using var client = await ChatTestClient.ConnectAsync(fixture.NodeB, outsider, messagePack);
 
         foreach (var room in new[] { roomId, long.MaxValue, -1 })
         {
