@@ -1,6 +1,7 @@
 using Distance.Data.Database;
 using Distance.Realtime.Accounts;
 using Distance.Realtime.Auth;
+using Distance.Realtime.Chat;
 using Distance.Realtime.Errors;
 using Distance.Realtime.Infrastructure;
 using Distance.Realtime.Members;
@@ -9,6 +10,7 @@ using Distance.Realtime.Observability;
 using Distance.Realtime.RateLimiting;
 using Distance.Realtime.Realtime;
 using Distance.Realtime.Reports;
+using Distance.Realtime.Rooms;
 using Distance.Realtime.StudentVerification;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -26,6 +28,8 @@ builder.Services.AddAccounts();
 builder.Services.AddStudentVerification();
 builder.Services.AddMembers();
 builder.Services.AddReports();
+builder.Services.AddChat();
+builder.Services.AddRooms();
 
 var app = builder.Build();
 app.ValidateConfiguration();
@@ -42,6 +46,7 @@ app.MapAccounts();
 app.MapStudentVerification();
 app.MapMembers();
 app.MapReports();
+app.MapRooms();
 
 await app.MigrateDatabaseAsync();
 await app.RunAsync();

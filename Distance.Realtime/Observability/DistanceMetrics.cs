@@ -11,9 +11,11 @@ public sealed class DistanceMetrics
 {
     public const string MeterName = "Distance.Realtime";
 
+    private readonly Meter meter;
+
     public DistanceMetrics(IMeterFactory meterFactory)
     {
-        var meter = meterFactory.Create(MeterName);
+        meter = meterFactory.Create(MeterName);
         MessagesReceived = meter.CreateCounter<long>("distance.chat.messages.received", "{message}", "Chat messages accepted from clients.");
         MessagesDelivered = meter.CreateCounter<long>("distance.chat.messages.delivered", "{message}", "Chat messages broadcast to room members.");
         MessagesPersisted = meter.CreateCounter<long>("distance.chat.messages.persisted", "{message}", "Chat messages durably stored.");
@@ -51,4 +53,8 @@ public sealed class DistanceMetrics
 
     /// <summary>Sets <c>distance.chat.rooms.active</c>.</summary>
     public void ReportActiveRooms(long count) => Interlocked.Exchange(ref activeRooms, count);
+
+    /// <summary>Chat: messages waiting for their batch commit on this node (observed from the chat writer's queues).</summary>
+    public void ObserveChatWriteQueue(Func<int> queued) =>
+        meter.CreateObservableGauge("distance.chat.write_queue", queued, "{message}", "Chat messages waiting for their batch commit on this node.");
 }

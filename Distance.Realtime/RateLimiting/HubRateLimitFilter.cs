@@ -36,6 +36,12 @@ public sealed partial class HubRateLimitFilter(
             outcome = "ok";
             return result;
         }
+        catch (HubException exception)
+        {
+            // Only contract codes travel as HubException messages, so the code is the outcome.
+            outcome = exception.Message;
+            throw;
+        }
         finally
         {
             metrics.HubInvocationDuration.Record(Stopwatch.GetElapsedTime(started).TotalSeconds,

@@ -2,6 +2,7 @@ using Distance.Realtime.Auth;
 using Distance.Realtime.Chat;
 using Distance.Realtime.Infrastructure;
 using Distance.Realtime.RateLimiting;
+using Microsoft.AspNetCore.SignalR.Protocol;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.Options;
 using StackExchange.Redis;
@@ -31,6 +32,10 @@ internal static class RealtimeSetup
                 redis.Configuration = RedisServiceCollectionExtensions.Configure(options);
                 redis.Configuration.ChannelPrefix = RedisChannel.Literal(options.KeyPrefix + "signalr:");
             });
+
+        // Registered after the framework's protocols: the resolver keeps the last one of each name.
+        services.AddSingleton<IHubProtocol>(sp => new ContractErrorProtocol(ActivatorUtilities.CreateInstance<JsonHubProtocol>(sp)));
+        services.AddSingleton<IHubProtocol>(sp => new ContractErrorProtocol(ActivatorUtilities.CreateInstance<MessagePackHubProtocol>(sp)));
 
         services.AddSingleton<LiveConnections>();
         services.AddSingleton<MemberDisconnects>();

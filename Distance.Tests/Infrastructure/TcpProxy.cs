@@ -1,107 +1,97 @@
+using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Sockets;
 
 namespace Distance.Tests.Infrastructure;
 
 /// <summary>
-/// A loopback TCP forwarder in front of a real service, to cut a node off from it (and restore
-/// it) without touching the service other tests share. <see cref="Cut"/> closes the listener
-/// and every open connection; <see cref="Restore"/> listens on the same port again.
+/// A loopback TCP forwarder that a test can cut and restore, to take a dependency away from one
+/// node without stopping the shared service other test runs use. While cut, every forwarded
+/// connection is closed and new ones are closed at once.
 /// </summary>
 public sealed class TcpProxy : IAsyncDisposable
 {
+    private readonly TcpListener listener = new(IPAddress.Loopback, 0);
     private readonly IPEndPoint target;
-    private readonly List<TcpClient> open = [];
-    private TcpListener listener;
-    private CancellationTokenSource running = new();
+    private readonly ConcurrentDictionary<TcpClient, byte> open = new();
+    private readonly CancellationTokenSource stopping = new();
+    private readonly Task accepting;
+    private volatile bool cut;
 
     public TcpProxy(int targetPort)
     {
         target = new IPEndPoint(IPAddress.Loopback, targetPort);
-        listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();
-        Port = ((IPEndPoint)listener.LocalEndpoint).Port;
-        _ = AcceptAsync(listener, running.Token);
+        accepting = AcceptAsync();
     }
 
-    public int Port { get; }
+    public int Port => ((IPEndPoint)listener.LocalEndpoint).Port;
 
     public void Cut()
     {
-        running.Cancel();
+        cut = true;
+        foreach (var client in open.Keys)
+            Close(client);
+    }
+
+    public void Restore() => cut = false;
+
+    public async ValueTask DisposeAsync()
+    {
+        Cut();
+        await stopping.CancelAsync();
         listener.Stop();
-        lock (open)
+        try
         {
-            foreach (var client in open)
-                client.Dispose();
-            open.Clear();
+            await accepting.WaitAsync(TimeSpan.FromSeconds(5));
+        }
+        catch (Exception exception) when (exception is OperationCanceledException or SocketException or ObjectDisposedException)
+        {
+            // stopped
+        }
+        stopping.Dispose();
+    }
+
+    private async Task AcceptAsync()
+    {
+        while (!stopping.IsCancellationRequested)
+        {
+            var inbound = await listener.AcceptTcpClientAsync(stopping.Token);
+            if (cut)
+            {
+                inbound.Dispose();
+                continue;
+            }
+            _ = ForwardAsync(inbound);
         }
     }
 
-    public void Restore()
-    {
-        running = new CancellationTokenSource();
-        listener = new TcpListener(IPAddress.Loopback, Port);
-        listener.Start();
-        _ = AcceptAsync(listener, running.Token);
-    }
-
-    private async Task AcceptAsync(TcpListener socket, CancellationToken cancellationToken)
-    {
-        while (!cancellationToken.IsCancellationRequested)
-        {
-            TcpClient inbound;
-            try
-            {
-                inbound = await socket.AcceptTcpClientAsync(cancellationToken);
-            }
-            catch (Exception exception) when (exception is OperationCanceledException or SocketException or ObjectDisposedException)
-            {
-                return;
-            }
-            _ = ForwardAsync(inbound, cancellationToken);
-        }
-    }
-
-    /// <summary>One accepted connection: dialled through to the target without holding up the next accept.</summary>
-    private async Task ForwardAsync(TcpClient inbound, CancellationToken cancellationToken)
+    private async Task ForwardAsync(TcpClient inbound)
     {
         var outbound = new TcpClient();
+        open[inbound] = 0;
+        open[outbound] = 0;
         try
         {
-            await outbound.ConnectAsync(target, cancellationToken);
+            await outbound.ConnectAsync(target, stopping.Token);
+            var a = inbound.GetStream();
+            var b = outbound.GetStream();
+            await Task.WhenAny(a.CopyToAsync(b, stopping.Token), b.CopyToAsync(a, stopping.Token));
         }
-        catch (Exception exception) when (exception is OperationCanceledException or SocketException)
+        catch (Exception exception) when (exception is IOException or SocketException or OperationCanceledException or ObjectDisposedException)
         {
-            inbound.Dispose();
-            outbound.Dispose();
-            return;
-        }
-        lock (open)
-            open.AddRange([inbound, outbound]);
-        _ = PumpAsync(inbound, outbound, cancellationToken);
-        _ = PumpAsync(outbound, inbound, cancellationToken);
-    }
-
-    private static async Task PumpAsync(TcpClient from, TcpClient to, CancellationToken cancellationToken)
-    {
-        try
-        {
-            await from.GetStream().CopyToAsync(to.GetStream(), cancellationToken);
-        }
-        catch (Exception exception) when (exception is IOException or OperationCanceledException or ObjectDisposedException or InvalidOperationException)
-        {
+            // one side went away
         }
         finally
         {
-            from.Dispose();
-            to.Dispose();
+            Close(inbound);
+            Close(outbound);
         }
     }
 
-    public ValueTask DisposeAsync()
+    private void Close(TcpClient client)
     {
-        Cut();
-        return ValueTask.CompletedTask;
+        open.TryRemove(client, out _);
+        client.Dispose();
     }
 }

@@ -21,7 +21,7 @@ public sealed partial class DashboardTests(DistanceFixture fixture)
     public async Task EveryDashboardQueryReturnsDataFromARealPrometheusScrapingANode()
     {
         await using var node = await NodeProcess.StartAsync(NodeSettings()).Within(TimeSpan.FromSeconds(90));
-        var address = node.Address;
+        var address = node.BaseAddress;
         await using var prometheus = await PrometheusServer.StartAsync(
             "distance", [address.Authority], [RepositoryFile("deploy", "prometheus", "alerts.yml")]);
         var token = AccessToken();
