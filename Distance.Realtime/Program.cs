@@ -35,6 +35,7 @@ var app = builder.Build();
 app.ValidateConfiguration();
 
 app.UseDistanceProblemDetails();
+app.UseDistanceRealtime();
 app.UseAuthentication();
 app.UseAuthorization();
 app.UseDistanceRateLimiting();

@@ -43,6 +43,13 @@ internal static class RealtimeSetup
         return services;
     }
 
+    /// <summary>Middleware of the realtime feature; before authentication, so a stopping node refuses hub connections cheaply.</summary>
+    public static WebApplication UseDistanceRealtime(this WebApplication app)
+    {
+        app.UseHubShutdownGate();
+        return app;
+    }
+
     public static WebApplication MapDistanceRealtime(this WebApplication app)
     {
         var realtime = app.Services.GetRequiredService<IOptions<RealtimeOptions>>().Value;
