@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Http.Connections;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.Tokens;
+using StackExchange.Redis;
 
 namespace Distance.Realtime.Auth;
 
@@ -61,16 +62,40 @@ internal static class AuthSetup
         return Task.CompletedTask;
     }
 
+    /// <summary>HttpContext item set when the revocation list could not be read, so the challenge answers 503 instead of 401.</summary>
+    private const string RevocationsUnavailable = "distance.auth.revocations-unavailable";
+
     private static async Task RejectRevokedLogins(TokenValidatedContext context)
     {
         var revocations = context.HttpContext.RequestServices.GetRequiredService<LoginRevocations>();
-        if (context.Principal is null || await revocations.IsRevokedAsync(context.Principal.LoginId()))
+        bool revoked;
+        try
+        {
+            revoked = context.Principal is null || await revocations.IsRevokedAsync(context.Principal.LoginId());
+        }
+        catch (Exception exception) when (exception is RedisException or TimeoutException)
+        {
+            // Fail closed (a revoked token must not pass because Redis cannot tell), but as "try
+            // again" rather than "log in again": the client keeps its tokens. Failing here instead
+            // of throwing also spares the log an error per request during a Redis outage.
+            context.HttpContext.Items[RevocationsUnavailable] = true;
+            context.Fail("The revocation list is unavailable.");
+            return;
+        }
+        if (revoked)
             context.Fail("The login was revoked.");
     }
 
     private static async Task WriteProblem(JwtBearerChallengeContext context)
     {
         context.HandleResponse();
+        if (context.HttpContext.Items.ContainsKey(RevocationsUnavailable))
+        {
+            context.Response.Headers.RetryAfter = "5";
+            await Problems.Create(StatusCodes.Status503ServiceUnavailable, ErrorCodes.Unavailable, "A dependency is unavailable; retry later.")
+                .ExecuteAsync(context.HttpContext);
+            return;
+        }
         var expired = context.AuthenticateFailure is SecurityTokenExpiredException;
         var code = expired ? ErrorCodes.TokenExpired : ErrorCodes.TokenInvalid;
         var title = expired ? "The access token has expired." : "A valid access token is required.";

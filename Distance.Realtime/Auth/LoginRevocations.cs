@@ -18,5 +18,17 @@ public sealed class LoginRevocations(IDatabase redis, IOptions<JwtOptions> optio
         await Task.WhenAll(writes);
     }
 
-    public async Task<bool> IsRevokedAsync(long loginId) => await redis.KeyExistsAsync(Key(loginId));
+    /// <summary>
+    /// Whether the login was revoked. While Redis is disconnected this throws at once instead of
+    /// waiting out the client's timeout in its backlog: every authenticated request asks, so
+    /// waiting would pile requests up on the node during an outage.
+    /// </summary>
+    /// <exception cref="RedisConnectionException">Redis is not connected.</exception>
+    public async Task<bool> IsRevokedAsync(long loginId)
+    {
+        if (!redis.Multiplexer.IsConnected)
+            throw new RedisConnectionException(ConnectionFailureType.UnableToConnect, CommandFlags.None,
+                "Redis is not connected; revocations cannot be checked.", null, CommandStatus.WaitingToBeSent);
+        return await redis.KeyExistsAsync(Key(loginId));
+    }
 }
