@@ -23,10 +23,24 @@ internal sealed partial class ChatHubFilter(IConnectionMultiplexer redis, ILogge
                 throw new HubException(ErrorCodes.Unavailable);
             return await next(context);
         }
+        catch (ChatUnavailableException exception)
+        {
+            // The writer and its circuit breaker already log the cause once per batch and per
+            // transition; a warning with a stack trace per refused call would flood the log
+            // during an outage (thousands a minute in the MariaDB drill).
+            LogRefused(exception.Message, context.HubMethodName);
+            throw new HubException(ErrorCodes.Unavailable);
+        }
         catch (Exception exception) when (exception is not HubException && IsDependencyDown(exception))
         {
             LogUnavailable(exception, context.HubMethodName);
             throw new HubException(ErrorCodes.Unavailable);
+        }
+        catch (OperationCanceledException) when (context.Context.ConnectionAborted.IsCancellationRequested)
+        {
+            // The caller's connection is gone (it closed, or the node is stopping): nobody awaits
+            // an answer, and nothing failed.
+            throw;
         }
         catch (Exception exception) when (exception is not HubException)
         {
@@ -38,11 +52,14 @@ internal sealed partial class ChatHubFilter(IConnectionMultiplexer redis, ILogge
     }
 
     private static bool IsDependencyDown(Exception exception) => exception is
-        ChatUnavailableException or RedisException or MySqlException or TimeoutException
+        RedisException or MySqlException or TimeoutException
         or ExecutionRejectedException or ChannelClosedException;
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Hub method {Method} failed")]
     private partial void LogFailed(Exception exception, string method);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Hub method {Method} answered \"unavailable\": {Reason}")]
+    private partial void LogRefused(string reason, string method);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Hub method {Method} answered \"unavailable\"")]
     private partial void LogUnavailable(Exception exception, string method);
