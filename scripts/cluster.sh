@@ -28,7 +28,9 @@ up() {
     export Redis__ConnectionString="${Redis__ConnectionString:-$(local_redis_connection)}"
   fi
 
-  dotnet publish Distance.Realtime -c Release -o "$BIN_DIR" -nologo -v quiet -clp:ErrorsOnly >/dev/null
+  if ! dotnet publish Distance.Realtime -c Release -o "$BIN_DIR" -nologo -v quiet -clp:ErrorsOnly >"$CLUSTER_DIR/publish.log" 2>&1; then
+    log "the Release publish failed:"; grep -E "error" "$CLUSTER_DIR/publish.log" | sort -u >&2; exit 1
+  fi
 
   for i in $(seq 1 "$count"); do
     local port=$((BASE_PORT + i)) pidfile="$CLUSTER_DIR/node-$i.pid"
