@@ -58,6 +58,7 @@ internal static class RealtimeSetup
             options.Transports = AuthSetup.HubTransports;
             options.AllowStatefulReconnects = true;
             options.TransportMaxBufferSize = realtime.TransportMaxBufferSize;
+            options.TransportSendTimeout = realtime.TransportSendTimeout;
             options.ApplicationMaxBufferSize = realtime.MaximumReceiveMessageSize;
         }).RequireAuthorization();
         return app;
