@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using Distance.Data.Auth;
 using Distance.Data.Members;
 using Distance.Realtime.Auth;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Distance.Tests.Infrastructure;
 
@@ -39,6 +40,12 @@ public sealed class DistanceFixture : IAsyncLifetime
     public string KeyPrefix { get; }
     public Dictionary<string, string?> Settings { get; }
 
+    /// <summary>Scans every response and hub message of this fixture's nodes for the phones <see cref="NextPhone"/> handed out.</summary>
+    public PhoneLeaks PhoneLeaks { get; } = new();
+
+    /// <summary>More test-only services for every node started from now on (e.g. a log capture); set before the first node starts.</summary>
+    public List<Action<IServiceCollection>> NodeServices { get; } = [];
+
     public DistanceNode NodeA => nodeA.Value;
     public DistanceNode NodeB => nodeB.Value;
 
@@ -48,13 +55,23 @@ public sealed class DistanceFixture : IAsyncLifetime
         var settings = new Dictionary<string, string?>(Settings);
         foreach (var (key, value) in overrides ?? new Dictionary<string, string?>())
             settings[key] = value;
-        var node = new DistanceNode(settings);
+        var node = new DistanceNode(settings, services: services =>
+        {
+            PhoneLeaks.AddTo(services);
+            foreach (var add in NodeServices)
+                add(services);
+        });
         _ = node.Server; // start now, so migrations run before the test uses the node
         return node;
     }
 
     /// <summary>A Korean mobile number no other member of this run has.</summary>
-    public string NextPhone() => "010" + (phoneBase + Interlocked.Increment(ref phoneCounter)).ToString("D8");
+    public string NextPhone()
+    {
+        var phone = "010" + (phoneBase + Interlocked.Increment(ref phoneCounter)).ToString("D8");
+        PhoneLeaks.Register(phone);
+        return phone;
+    }
 
     /// <summary>A member created straight through the repositories, with a logged-in access token.</summary>
     public async Task<TestMember> CreateMemberAsync(
@@ -91,6 +108,9 @@ public sealed class DistanceFixture : IAsyncLifetime
             await nodeB.Value.DisposeAsync();
         await TestServices.DropDatabaseAsync(Database);
         await TestServices.DeleteKeysAsync(KeyPrefix);
+        // HTTP leaks already failed their test; a hub message has no request to fail, so it fails here.
+        if (!PhoneLeaks.Violations.IsEmpty)
+            throw new InvalidOperationException("Phone numbers leaked: " + string.Join("; ", PhoneLeaks.Violations));
     }
 }
 

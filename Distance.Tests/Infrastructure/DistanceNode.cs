@@ -13,7 +13,9 @@ namespace Distance.Tests.Infrastructure;
 /// One Distance node hosted in the test process. Nodes of one <see cref="DistanceFixture"/> share
 /// its database and Redis prefix, so two of them behave like two servers behind a load balancer.
 /// </summary>
-public sealed class DistanceNode(IReadOnlyDictionary<string, string?> settings, string environment = "Development")
+/// <remarks><paramref name="services"/> adds test-only services (e.g. the fixture's phone-leak scanner) after the node's own.</remarks>
+public sealed class DistanceNode(
+    IReadOnlyDictionary<string, string?> settings, string environment = "Development", Action<IServiceCollection>? services = null)
     : WebApplicationFactory<Program>
 {
     protected override void ConfigureWebHost(IWebHostBuilder builder)
@@ -21,7 +23,11 @@ public sealed class DistanceNode(IReadOnlyDictionary<string, string?> settings, 
         builder.UseEnvironment(environment);
         foreach (var (key, value) in settings)
             builder.UseSetting(key, value);
-        builder.ConfigureServices(services => services.AddSingleton<IStartupFilter, TestClientAddress>());
+        builder.ConfigureServices(collection =>
+        {
+            collection.AddSingleton<IStartupFilter, TestClientAddress>();
+            services?.Invoke(collection);
+        });
     }
 
     /// <summary>Header through which a test plays a client at a given IP (the test server has no real peer address).</summary>
