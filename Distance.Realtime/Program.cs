@@ -30,6 +30,7 @@ builder.Services.AddMembers();
 builder.Services.AddReports();
 builder.Services.AddChat();
 builder.Services.AddRooms();
+builder.Services.AddSecretChecks(builder.Environment);
 
 var app = builder.Build();
 app.ValidateConfiguration();
