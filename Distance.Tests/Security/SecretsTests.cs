@@ -1,0 +1,137 @@
+using System.Diagnostics;
+using System.Text.RegularExpressions;
+using Distance.Tests.Infrastructure;
+using Microsoft.Extensions.Options;
+
+namespace Distance.Tests.Security;
+
+/// <summary>No secret in the repository, none defaulted by the deployment files, and a boot that refuses placeholders.</summary>
+[Collection(nameof(SecurityCollection))]
+public sealed partial class SecretsTests(SecurityFixture fixture)
+{
+    [GeneratedRegex(@"-----BEGIN [A-Z ]*PRIVATE KEY-----|AKIA[0-9A-Z]{16}|eyJ[A-Za-z0-9_-]{10,}\.eyJ[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{10,}|xox[bap]-[0-9A-Za-z-]{10,}|gh[pousr]_[0-9A-Za-z]{30,}")]
+    private static partial Regex KeyMaterial();
+
+    /// <summary>A secret-looking setting given a literal value, in configuration and scripts (not code, where tests name throwaway passwords).</summary>
+    [GeneratedRegex(@"(?i)(password|passwd|secret|api_?key|signing_?key|access_?key|token)[""']?\s*[:=]\s*[""']?(?!\$\{|\$\(|<|""\s*$|""""|''|\s*$)[^\s""',;}]{6,}")]
+    private static partial Regex LiteralSecret();
+
+    [GeneratedRegex(@"Password=(?!\$\{)[^;""'\s]+", RegexOptions.IgnoreCase)]
+    private static partial Regex ConnectionStringPassword();
+
+    [GeneratedRegex(@"\$\{(?<name>[A-Z0-9_]+)(?<rest>[^}]*)\}")]
+    private static partial Regex ComposeVariable();
+
+    private static readonly string[] ConfigurationFiles = [".json", ".yml", ".yaml", ".conf", ".env", ".sh", ".toml", ".ini", ".props"];
+
+    /// <summary>Values that are placeholders by construction: scripts/check-deploy.sh validates the compose file with them.</summary>
+    private static readonly string[] Placeholders = ["check"];
+
+    [Fact]
+    public void NoTrackedFileHoldsAKeyATokenOrAPassword()
+    {
+        var findings = new List<string>();
+        foreach (var file in TrackedFiles())
+        {
+            var path = Path.Combine(RepoRoot, file);
+            if (!File.Exists(path) || new FileInfo(path).Length > 2_000_000)
+                continue;
+            if (Regex.IsMatch(file, @"(^|/)(\.env|id_rsa|id_ed25519)$|\.(pem|key|pfx|p12|jks)$"))
+                findings.Add($"{file}: a key or environment file is tracked");
+            var text = File.ReadAllText(path);
+            foreach (Match match in KeyMaterial().Matches(text))
+                findings.Add($"{file}: key material '{match.Value[..Math.Min(24, match.Value.Length)]}…'");
+            if (!ConfigurationFiles.Contains(Path.GetExtension(file)) && !file.EndsWith("Dockerfile", StringComparison.Ordinal))
+                continue;
+            foreach (var match in LiteralSecret().Matches(text).Concat(ConnectionStringPassword().Matches(text)))
+                if (!Placeholders.Any(p => match.Value.EndsWith("=" + p, StringComparison.Ordinal)))
+                    findings.Add($"{file}: a literal secret '{match.Value}'");
+        }
+
+        Assert.True(TrackedFiles().Count > 50, "git ls-files found too few files: the scan would prove nothing");
+        Assert.True(findings.Count == 0, string.Join(Environment.NewLine, findings));
+    }
+
+    [Fact]
+    public void LocalSecretFilesAreIgnoredByGit()
+    {
+        var ignored = Git("check-ignore", ".local/jwt-signing.key", ".env", "load/out/x").Split('\n', StringSplitOptions.RemoveEmptyEntries);
+
+        Assert.Equal([".local/jwt-signing.key", ".env", "load/out/x"], ignored);
+    }
+
+    [Fact]
+    public void TheComposeFileRequiresEverySecretAndDefaultsNone()
+    {
+        var compose = File.ReadAllText(Path.Combine(RepoRoot, "docker-compose.yml"));
+        var secrets = ComposeVariable().Matches(compose)
+            .Where(m => Regex.IsMatch(m.Groups["name"].Value, "PASSWORD|KEY|SECRET|TOKEN")).ToList();
+
+        Assert.NotEmpty(secrets);
+        Assert.All(secrets, m => Assert.True(m.Groups["rest"].Value.StartsWith(":?", StringComparison.Ordinal),
+            $"{m.Value} must be required (${{NAME:?message}}), not defaulted or empty when unset"));
+    }
+
+    public static TheoryData<string, string, string> PlaceholderSecrets => new()
+    {
+        { "Jwt:SigningKey", Convert.ToBase64String(new byte[32]), "Jwt:SigningKey is not random" },
+        { "Jwt:SigningKey", Convert.ToBase64String("abababababababababababababababab"u8.ToArray()), "Jwt:SigningKey is not random" },
+        { "Database:ConnectionString", "Server=127.0.0.1;User ID=distance;Password=changeme;Database=distance", "Database:ConnectionString uses a well-known default" },
+        { "Redis:ConnectionString", "127.0.0.1:6380,password=redis", "Redis:ConnectionString uses a well-known default" },
+        { "Messaging:Smtp:Password", "password", "Messaging:Smtp:Password is a well-known default" },
+        { "Messaging:Smtp:UserName", "mailer", "Messaging:Smtp:Password is required" },
+        { "Messaging:Sms:ApiKey", "secret", "Messaging:Sms:ApiKey is a well-known default" },
+    };
+
+    [Theory]
+    [MemberData(nameof(PlaceholderSecrets))]
+    public void OutsideDevelopmentAPlaceholderSecretStopsTheBoot(string key, string value, string expectedInMessage)
+    {
+        var settings = new Dictionary<string, string?>(fixture.Distance.Settings);
+        foreach (var (sender, setting) in TestServices.PlaceholderSenders)
+            settings[sender] = setting;
+        settings[key] = value;
+        using var node = new DistanceNode(settings, environment: "Production");
+
+        var error = Assert.ThrowsAny<Exception>(() => node.Server);
+
+        var failures = error is AggregateException many ? many.InnerExceptions : [error];
+        var failure = Assert.Single(failures);
+        Assert.IsType<OptionsValidationException>(failure);
+        Assert.Contains(expectedInMessage, failure.Message);
+    }
+
+    [Fact]
+    public void InDevelopmentANonRandomSigningKeyStopsTheBootToo()
+    {
+        var settings = new Dictionary<string, string?>(fixture.Distance.Settings) { ["Jwt:SigningKey"] = Convert.ToBase64String(new byte[32]) };
+        using var node = new DistanceNode(settings);
+
+        var error = Assert.ThrowsAny<Exception>(() => node.Server);
+
+        Assert.Contains("Jwt:SigningKey is not random", error.Message);
+    }
+
+    private static readonly Lazy<string> Root = new(() =>
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+            if (File.Exists(Path.Combine(dir.FullName, "Distance.sln")))
+                return dir.FullName;
+        throw new InvalidOperationException("Distance.sln not found above the test output");
+    });
+
+    private static string RepoRoot => Root.Value;
+
+    private static IReadOnlyList<string> TrackedFiles() => Git("ls-files").Split('\n', StringSplitOptions.RemoveEmptyEntries);
+
+    private static string Git(params string[] arguments)
+    {
+        var start = new ProcessStartInfo("git") { WorkingDirectory = RepoRoot, RedirectStandardOutput = true, UseShellExecute = false };
+        foreach (var argument in arguments)
+            start.ArgumentList.Add(argument);
+        using var git = Process.Start(start)!;
+        var output = git.StandardOutput.ReadToEnd();
+        Assert.True(git.WaitForExit(10_000), "git did not finish");
+        return output;
+    }
+}
