@@ -2,6 +2,7 @@ using Distance.Data.Database;
 using Distance.Realtime.Auth;
 using Distance.Realtime.Errors;
 using Distance.Realtime.Infrastructure;
+using Distance.Realtime.Matching;
 using Distance.Realtime.Observability;
 using Distance.Realtime.Realtime;
 
@@ -14,6 +15,7 @@ builder.Services.AddDistanceRedis();
 builder.Services.AddDistanceObservability();
 builder.Services.AddDistanceAuth(builder.Environment);
 builder.Services.AddDistanceRealtime(builder.Configuration);
+builder.Services.AddMatching();
 
 var app = builder.Build();
 
@@ -23,6 +25,7 @@ app.UseAuthorization();
 
 app.MapDistanceObservability();
 app.MapDistanceRealtime();
+app.MapMatching();
 
 await app.MigrateDatabaseAsync();
 await app.RunAsync();

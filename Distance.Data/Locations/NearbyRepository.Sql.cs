@@ -1,0 +1,60 @@
+namespace Distance.Data.Locations;
+
+/// <summary>The statements of <see cref="NearbyRepository"/>; internal so a test can EXPLAIN them.</summary>
+public sealed partial class NearbyRepository
+{
+    internal const string CallerSql = """
+        SELECT m.gender AS Gender, m.school_code AS SchoolCode, s.womens_university AS WomensUniversity,
+               l.latitude AS Latitude, l.longitude AS Longitude
+        FROM members m
+        JOIN schools s ON s.code = m.school_code
+        LEFT JOIN member_locations l ON l.member_id = m.id
+        WHERE m.id = @me
+        """;
+
+    // Same school: the candidate's school equals the caller's, so the women's-university rule
+    // holds for both sides by itself. Primary-key lookups, one per covering cell.
+    internal const string SchoolBucketsSql = """
+        SELECT b.id AS Id, b.size AS Size
+        FROM JSON_TABLE(@cells, '$[*]' COLUMNS (cell BIGINT PATH '$')) c
+        JOIN location_buckets b ON b.school_code = @school AND b.gender = @gender AND b.level = @level AND b.cell = c.cell
+        WHERE b.size > 0
+        """;
+
+    // Other schools too: every school whose women's-university flag equals the caller's.
+    internal const string PoolBucketsSql = """
+        SELECT b.id AS Id, b.size AS Size
+        FROM JSON_TABLE(@cells, '$[*]' COLUMNS (cell BIGINT PATH '$')) c
+        JOIN location_buckets b ON b.womens_university = @womens AND b.gender = @gender AND b.level = @level AND b.cell = c.cell
+        WHERE b.size > 0
+        """;
+
+    // The checks every drawn member must pass besides the distance. Activity: a location update
+    // or a login within the last 7 days (both write members.last_active_at).
+    private const string Checks = """
+        WHERE s.member_id <> @me
+          AND m.deactivated_at IS NULL
+          AND m.last_active_at >= UTC_TIMESTAMP(3) - INTERVAL 7 DAY
+          AND NOT EXISTS (SELECT 1 FROM rooms r
+                          WHERE r.member_low = LEAST(@me, s.member_id) AND r.member_high = GREATEST(@me, s.member_id))
+          AND NOT EXISTS (SELECT 1 FROM reports p WHERE p.reported_id = s.member_id AND p.reporter_id = @me)
+          AND NOT EXISTS (SELECT 1 FROM reports p WHERE p.reported_id = @me AND p.reporter_id = s.member_id)
+        """;
+
+    // Drawn slots are looked up by primary key; a slot may be drawn more than once.
+    internal const string DrawnCandidatesSql = """
+        SELECT CAST(d.n AS SIGNED) AS Ordinal, s.member_id AS MemberId, l.latitude AS Latitude, l.longitude AS Longitude
+        FROM JSON_TABLE(@draws, '$[*]' COLUMNS (n FOR ORDINALITY, bucket_id BIGINT PATH '$[0]', slot INT PATH '$[1]')) d
+        JOIN location_slots s ON s.bucket_id = d.bucket_id AND s.slot = d.slot
+        JOIN member_locations l ON l.member_id = s.member_id
+        JOIN members m ON m.id = s.member_id
+        """ + "\n" + Checks;
+
+    internal const string AllCandidatesSql = """
+        SELECT CAST(0 AS SIGNED) AS Ordinal, s.member_id AS MemberId, l.latitude AS Latitude, l.longitude AS Longitude
+        FROM JSON_TABLE(@buckets, '$[*]' COLUMNS (bucket_id BIGINT PATH '$')) b
+        JOIN location_slots s ON s.bucket_id = b.bucket_id
+        JOIN member_locations l ON l.member_id = s.member_id
+        JOIN members m ON m.id = s.member_id
+        """ + "\n" + Checks;
+}
