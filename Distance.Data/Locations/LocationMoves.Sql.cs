@@ -4,10 +4,8 @@ namespace Distance.Data.Locations;
 internal sealed partial class LocationMoves
 {
     private const string PlaceSql = """
-        SELECT m.school_code AS SchoolCode, m.gender AS Gender, s.womens_university AS WomensUniversity,
-               l.cell0 AS Cell0, l.cell1 AS Cell1, l.cell2 AS Cell2
+        SELECT m.school_code AS SchoolCode, m.gender AS Gender, s.womens_university AS WomensUniversity
         FROM members m JOIN schools s ON s.code = m.school_code
-        LEFT JOIN member_locations l ON l.member_id = m.id
         WHERE m.id = @memberId
         """;
 
@@ -18,7 +16,7 @@ internal sealed partial class LocationMoves
     // transaction, so movers cannot deadlock on each other's buckets.
     private const string LockBucketsSql = """
         SET STATEMENT innodb_lock_wait_timeout = 5 FOR
-        SELECT CAST(level AS SIGNED) AS Level, cell AS Cell, id AS Id, size AS Size
+        SELECT level AS Level, cell AS Cell, id AS Id, size AS Size
         FROM location_buckets
         WHERE school_code = @school AND gender = @gender
           AND (level, cell) IN ((@l0, @c0), (@l1, @c1), (@l2, @c2), (@l3, @c3), (@l4, @c4), (@l5, @c5))
@@ -33,9 +31,11 @@ internal sealed partial class LocationMoves
         """;
 
     private const string LockOwnRowSql = """
-        SELECT cell0 AS Cell0, cell1 AS Cell1, cell2 AS Cell2 FROM member_locations WHERE member_id = @memberId FOR UPDATE;
-        SELECT CAST(level AS SIGNED) AS Level, bucket_id AS BucketId, slot AS Slot FROM location_slots WHERE member_id = @memberId;
+        SET STATEMENT innodb_lock_wait_timeout = 5 FOR
+        SELECT cell0 AS Cell0, cell1 AS Cell1, cell2 AS Cell2 FROM member_locations WHERE member_id = @memberId FOR UPDATE
         """;
+
+    private const string OwnSlotsSql = "SELECT level AS Level, bucket_id AS BucketId, slot AS Slot FROM location_slots WHERE member_id = @memberId";
 
     // The new slot is the bucket's size: the first free one.
     private const string InsertSlotSql = """

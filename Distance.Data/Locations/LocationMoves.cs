@@ -6,10 +6,10 @@ namespace Distance.Data.Locations;
 
 /// <summary>
 /// Moves a member's slots between grid buckets, keeping every bucket's slots 0..size-1 taken.
-/// Locking: the buckets involved are locked first, in primary-key order and in one statement,
-/// then the member's own location row. A slot row is only ever changed by a transaction that
-/// holds its bucket's lock, so movers cannot deadlock on slots; a conflict InnoDB still reports
-/// (or a concurrent move of the same member) is retried.
+/// Locking, in this order: the member's own location row (only the member's own requests take
+/// it), then the buckets involved, in primary-key order and in one statement. A slot row is only
+/// changed by a transaction that holds its bucket's lock, so movers cannot wait on each other in a
+/// cycle; a conflict InnoDB still reports (a gap lock, two first locations racing) is retried.
 /// </summary>
 internal sealed partial class LocationMoves(MySqlConnection connection)
 {
@@ -17,15 +17,24 @@ internal sealed partial class LocationMoves(MySqlConnection connection)
 
     private enum Outcome { Done, NoMember, Retry }
 
-    private sealed record Place(string SchoolCode, string Gender, bool WomensUniversity, long? Cell0, long? Cell1, long? Cell2)
+    private sealed record Place(string SchoolCode, string Gender, bool WomensUniversity);
+
+    // Rows with a TINYINT column are classes: Dapper converts column types into properties, not
+    // into constructor parameters.
+    private sealed class LockedBucket
     {
-        public long[]? Cells => Cell0 is { } c0 ? [c0, Cell1!.Value, Cell2!.Value] : null;
+        public int Level { get; init; }
+        public long Cell { get; init; }
+        public long Id { get; init; }
+        public int Size { get; init; }
     }
 
-    // TINYINT columns arrive as sbyte; SQL widens level so records can use plain integers.
-    private sealed record LockedBucket(long Level, long Cell, long Id, int Size);
-
-    private sealed record OwnSlot(long Level, long BucketId, int Slot);
+    private sealed class OwnSlot
+    {
+        public int Level { get; init; }
+        public long BucketId { get; init; }
+        public int Slot { get; init; }
+    }
 
     private sealed record OwnCells(long Cell0, long Cell1, long Cell2);
 
@@ -45,7 +54,7 @@ internal sealed partial class LocationMoves(MySqlConnection connection)
                 if (outcome != Outcome.Retry)
                     return outcome;
             }
-            catch (MySqlException exception) when (IsLockConflict(exception) && i < Attempts)
+            catch (MySqlException exception) when (IsConflict(exception) && i < Attempts)
             {
             }
             if (i >= Attempts)
@@ -54,8 +63,9 @@ internal sealed partial class LocationMoves(MySqlConnection connection)
         }
     }
 
-    private static bool IsLockConflict(MySqlException exception) =>
-        exception.ErrorCode is MySqlErrorCode.LockDeadlock or MySqlErrorCode.LockWaitTimeout;
+    // A duplicate key means two first locations of one member raced; the retry finds the row.
+    private static bool IsConflict(MySqlException exception) =>
+        exception.ErrorCode is MySqlErrorCode.LockDeadlock or MySqlErrorCode.LockWaitTimeout or MySqlErrorCode.DuplicateKeyEntry;
 
     /// <summary>Moves the member to <paramref name="cells"/>, or out of every bucket when it is null.</summary>
     private async Task<Outcome> TryMoveAsync(long memberId, double latitude, double longitude, long[]? cells, CancellationToken cancellationToken)
@@ -63,23 +73,28 @@ internal sealed partial class LocationMoves(MySqlConnection connection)
         var place = await connection.QuerySingleOrDefaultAsync<Place>(new CommandDefinition(PlaceSql, new { memberId }, cancellationToken: cancellationToken));
         if (place is null)
             return Outcome.NoMember;
-        var old = place.Cells;
+
+        await using var transaction = await connection.BeginTransactionAsync(IsolationLevel.ReadCommitted, cancellationToken);
+        // The member's own row first: concurrent requests of one member queue here instead of
+        // racing. Only the member itself ever locks this row, so this cannot close a lock cycle.
+        var current = await connection.QuerySingleOrDefaultAsync<OwnCells>(new CommandDefinition(LockOwnRowSql, new { memberId }, transaction, cancellationToken: cancellationToken));
+        long[]? old = current is null ? null : [current.Cell0, current.Cell1, current.Cell2];
         if (cells is null && old is null)
             return Outcome.Done;
         var changed = Enumerable.Range(0, GeoGrid.Levels).Where(l => old is null || cells is null || old[l] != cells[l]).ToArray();
         if (changed.Length == 0)
         {
-            // Same cells after all (a repeated update within one millisecond changes no row).
-            await connection.ExecuteAsync(new CommandDefinition(UpdateLocationSql, Location(memberId, latitude, longitude, cells!), cancellationToken: cancellationToken));
+            // Same cells after all: a repeated update within one millisecond, or a concurrent one.
+            await connection.ExecuteAsync(new CommandDefinition(UpdateLocationSql, Location(memberId, latitude, longitude, cells), transaction, cancellationToken: cancellationToken));
+            await transaction.CommitAsync(cancellationToken);
             return Outcome.Done;
         }
 
         var wanted = changed.SelectMany(l => new[] { old is null ? null : ((int, long)?)(l, old[l]), cells is null ? null : (l, cells[l]) })
             .OfType<(int Level, long Cell)>().ToList();
-        await using var transaction = await connection.BeginTransactionAsync(IsolationLevel.ReadCommitted, cancellationToken);
         var locked = (await connection.QueryAsync<LockedBucket>(new CommandDefinition(
                 LockBucketsSql, LockParameters(place, wanted), transaction, cancellationToken: cancellationToken)))
-            .ToDictionary(b => ((int)b.Level, b.Cell));
+            .ToDictionary(b => (b.Level, b.Cell));
         var missing = wanted.Where(w => !locked.ContainsKey(w)).ToList();
         if (missing.Count > 0)
         {
@@ -88,17 +103,9 @@ internal sealed partial class LocationMoves(MySqlConnection connection)
             return Outcome.Retry;
         }
 
-        OwnCells? current;
-        Dictionary<int, OwnSlot> slots;
-        await using (var own = await connection.QueryMultipleAsync(new CommandDefinition(LockOwnRowSql, new { memberId }, transaction, cancellationToken: cancellationToken)))
-        {
-            current = (await own.ReadAsync<OwnCells>()).SingleOrDefault();
-            slots = (await own.ReadAsync<OwnSlot>()).ToDictionary(s => (int)s.Level);
-        }
-        var currentCells = current is null ? null : new[] { current.Cell0, current.Cell1, current.Cell2 };
-        if (!SameCells(currentCells, old))
-            return Outcome.Retry; // moved by a concurrent request of the same member; the rollback is implicit
-
+        // Slots at the changed levels cannot change now: their buckets are locked.
+        var slots = (await connection.QueryAsync<OwnSlot>(new CommandDefinition(OwnSlotsSql, new { memberId }, transaction, cancellationToken: cancellationToken)))
+            .ToDictionary(s => s.Level);
         foreach (var level in changed)
         {
             var into = cells is null ? null : locked[(level, cells[level])];

@@ -43,7 +43,7 @@ public sealed partial class NearbyRepository
 
     // Drawn slots are looked up by primary key; a slot may be drawn more than once.
     internal const string DrawnCandidatesSql = """
-        SELECT CAST(d.n AS SIGNED) AS Ordinal, s.member_id AS MemberId, l.latitude AS Latitude, l.longitude AS Longitude
+        SELECT d.n AS Ordinal, s.member_id AS MemberId, l.latitude AS Latitude, l.longitude AS Longitude
         FROM JSON_TABLE(@draws, '$[*]' COLUMNS (n FOR ORDINALITY, bucket_id BIGINT PATH '$[0]', slot INT PATH '$[1]')) d
         JOIN location_slots s ON s.bucket_id = d.bucket_id AND s.slot = d.slot
         JOIN member_locations l ON l.member_id = s.member_id
@@ -51,7 +51,7 @@ public sealed partial class NearbyRepository
         """ + "\n" + Checks;
 
     internal const string AllCandidatesSql = """
-        SELECT CAST(0 AS SIGNED) AS Ordinal, s.member_id AS MemberId, l.latitude AS Latitude, l.longitude AS Longitude
+        SELECT 0 AS Ordinal, s.member_id AS MemberId, l.latitude AS Latitude, l.longitude AS Longitude
         FROM JSON_TABLE(@buckets, '$[*]' COLUMNS (bucket_id BIGINT PATH '$')) b
         JOIN location_slots s ON s.bucket_id = b.bucket_id
         JOIN member_locations l ON l.member_id = s.member_id

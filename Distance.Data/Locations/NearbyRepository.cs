@@ -23,7 +23,14 @@ public sealed partial class NearbyRepository(MySqlDataSource dataSource)
 
     private sealed record Caller(string Gender, string SchoolCode, bool WomensUniversity, double? Latitude, double? Longitude);
 
-    private sealed record Candidate(long Ordinal, long MemberId, double Latitude, double Longitude);
+    // A class, not a record: Dapper converts the ordinal's column type into a property.
+    private sealed class Candidate
+    {
+        public long Ordinal { get; init; }
+        public long MemberId { get; init; }
+        public double Latitude { get; init; }
+        public double Longitude { get; init; }
+    }
 
     /// <summary>The drawn members in draw order, or null when the caller has no location yet.</summary>
     public async Task<IReadOnlyList<NearbyMember>?> FindAsync(NearbyQuery query, CancellationToken cancellationToken)
