@@ -10,14 +10,20 @@ namespace Distance.Data.Locations;
 /// </summary>
 public sealed class LocationRepository(MySqlDataSource dataSource)
 {
-    // ROW_COUNT tells whether the member was already in these cells. Activity is written at most
-    // once per throttle interval, so frequent updates do not rewrite the wide members row.
+    // One statement for the common case: the point moves within the member's cells, and activity
+    // is refreshed at most once per throttle interval (an unchanged members row is not written).
+    // No row matches when the member has no location yet or changes cells.
     private const string UpdateInPlaceSql = """
-        UPDATE member_locations SET latitude = @latitude, longitude = @longitude, updated_at = UTC_TIMESTAMP(3)
-        WHERE member_id = @memberId AND cell0 = @cell0 AND cell1 = @cell1 AND cell2 = @cell2;
-        SELECT ROW_COUNT();
+        UPDATE member_locations l JOIN members m ON m.id = l.member_id
+        SET l.latitude = @latitude, l.longitude = @longitude, l.updated_at = UTC_TIMESTAMP(3),
+            m.last_active_at = IF(m.last_active_at < UTC_TIMESTAMP(3) - INTERVAL @throttleMicroseconds MICROSECOND,
+                                  UTC_TIMESTAMP(3), m.last_active_at)
+        WHERE l.member_id = @memberId AND l.cell0 = @cell0 AND l.cell1 = @cell1 AND l.cell2 = @cell2
+        """;
+
+    private const string TouchSql = """
         UPDATE members SET last_active_at = UTC_TIMESTAMP(3)
-        WHERE id = @memberId AND last_active_at < UTC_TIMESTAMP(3) - INTERVAL @throttleMilliseconds * 1000 MICROSECOND;
+        WHERE id = @memberId AND last_active_at < UTC_TIMESTAMP(3) - INTERVAL @throttleMicroseconds MICROSECOND
         """;
 
     /// <summary>
@@ -27,14 +33,18 @@ public sealed class LocationRepository(MySqlDataSource dataSource)
     {
         var cells = GeoGrid.CellsOf(latitude, longitude);
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        var updated = await connection.ExecuteScalarAsync<long>(new CommandDefinition(UpdateInPlaceSql, new
+        var parameters = new
         {
             memberId, latitude, longitude, cell0 = cells[0], cell1 = cells[1], cell2 = cells[2],
-            throttleMilliseconds = (long)activityThrottle.TotalMilliseconds,
-        }, cancellationToken: cancellationToken));
-        if (updated > 0)
+            throttleMicroseconds = (long)(activityThrottle.TotalMilliseconds * 1000),
+        };
+        var matched = await connection.ExecuteAsync(new CommandDefinition(UpdateInPlaceSql, parameters, cancellationToken: cancellationToken));
+        if (matched > 0)
             return true;
-        return await new LocationMoves(connection).MoveAsync(memberId, latitude, longitude, cells, cancellationToken);
+        if (!await new LocationMoves(connection).MoveAsync(memberId, latitude, longitude, cells, cancellationToken))
+            return false;
+        await connection.ExecuteAsync(new CommandDefinition(TouchSql, parameters, cancellationToken: cancellationToken));
+        return true;
     }
 
     /// <summary>Takes the member out of matching (e.g. when the account is deleted).</summary>

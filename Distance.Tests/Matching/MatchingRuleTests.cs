@@ -137,17 +137,19 @@ public sealed class MatchingRuleTests(DistanceFixture fixture)
         var scene = new MatchingScene(fixture);
         var caller = await scene.MemberAsync(0, "male");
         var stale = await scene.MemberAsync(10);
-        var recent = await scene.MemberAsync(20);
+        var staleMover = await scene.MemberAsync(20, bearing: 90);
+        var recent = await scene.MemberAsync(30);
         await scene.ExecuteAsync("""
-            UPDATE members SET last_active_at = UTC_TIMESTAMP(3) - INTERVAL 7 DAY - INTERVAL 1 MINUTE WHERE id = @stale;
+            UPDATE members SET last_active_at = UTC_TIMESTAMP(3) - INTERVAL 7 DAY - INTERVAL 1 MINUTE WHERE id IN (@stale, @staleMover);
             UPDATE members SET last_active_at = UTC_TIMESTAMP(3) - INTERVAL 6 DAY - INTERVAL 23 HOUR WHERE id = @recent;
-            """, new { stale = stale.Id, recent = recent.Id });
+            """, new { stale = stale.Id, staleMover = staleMover.Id, recent = recent.Id });
 
         Assert.Equal(Ids(recent), await scene.MatchIdsAsync(caller, All));
 
-        // A location update counts as activity, even when it does not move the member.
+        // A location update counts as activity, whether it stays in the member's cells or not.
         await scene.PutLocationAsync(stale, scene.At(10));
-        Assert.Equal(Ids(stale, recent), await scene.MatchIdsAsync(caller, All));
+        await scene.PutLocationAsync(staleMover, scene.At(700, 180));
+        Assert.Equal(Ids(stale, staleMover, recent), await scene.MatchIdsAsync(caller, All));
     }
 
     [Fact]
@@ -206,6 +208,20 @@ public sealed class MatchingRuleTests(DistanceFixture fixture)
 
         Assert.Equal(Ids(other), await scene.MatchIdsAsync(caller, "?radiusMeters=200"));
         Assert.Equal(Ids(caller), await scene.MatchIdsAsync(other, "?radiusMeters=200"));
+    }
+
+    [Fact]
+    public async Task MatchingQueriesAreTimedInTheMetrics()
+    {
+        var scene = new MatchingScene(fixture);
+        var caller = await scene.MemberAsync(0, "male");
+        await scene.MatchesAsync(caller);
+
+        var text = await scene.Client.GetStringAsync("/metrics").Within();
+
+        // Millisecond buckets, and at least one query counted.
+        Assert.Matches("distance_matching_query_duration_seconds_bucket\\{[^}]*le=\"0\\.001\"", text);
+        Assert.Matches("distance_matching_query_duration_seconds_count(\\{[^}]*\\})? [1-9]", text);
     }
 
     private static List<long> Ids(params TestMember[] members) => members.Select(m => m.Id).Order().ToList();
