@@ -63,18 +63,19 @@ public static class GeoGrid
         var south = latitude - angleDegrees;
         var north = latitude + angleDegrees;
 
-        // A circle that reaches a pole spans every longitude. Otherwise its widest longitude span
-        // is asin(sin(angle) / cos(latitude)) either side of the centre (reached off the centre's
-        // latitude, so it is used for every band).
-        var halfSpan = south <= -90 || north >= 90
-            ? 180.0
-            : Math.Asin(Math.Min(1, Math.Sin(angle) / Math.Cos(latitude * Math.PI / 180))) * 180 / Math.PI;
+        // A circle that reaches a pole spans every longitude. Otherwise each band needs the
+        // circle's longitude span at the band's latitude nearest to where the circle is widest
+        // (asin(sin(lat) / cos(angle))): the span only shrinks away from there.
+        var reachesPole = south <= -90 || north >= 90;
+        var centre = latitude * Math.PI / 180;
+        var widest = reachesPole ? 0 : Math.Asin(Math.Clamp(Math.Sin(centre) / Math.Cos(angle), -1, 1)) * 180 / Math.PI;
 
         var cells = new List<long>();
         for (var band = Band(level, Math.Max(-90, south)); band <= Band(level, Math.Min(90, north)); band++)
         {
             var columns = Columns(level, band);
             var width = 360.0 / columns;
+            var halfSpan = reachesPole ? 180 : HalfSpan(centre, angle, BandLatitudeNear(level, band, widest, south, north));
             var first = (long)Math.Floor((longitude - halfSpan + 180) / width);
             var last = (long)Math.Floor((longitude + halfSpan + 180) / width);
             if (halfSpan >= 180 || last - first + 1 >= columns)
@@ -86,6 +87,23 @@ public static class GeoGrid
                 cells.Add(Cell(band, (int)(((column % columns) + columns) % columns)));
         }
         return cells;
+    }
+
+    /// <summary>The latitude within the band and the circle's latitude range closest to <paramref name="target"/>.</summary>
+    private static double BandLatitudeNear(int level, int band, double target, double south, double north)
+    {
+        var bandSouth = Math.Max(south, -90 + band * BandHeight(level));
+        var bandNorth = Math.Min(north, -90 + (band + 1) * BandHeight(level));
+        return Math.Clamp(target, Math.Min(bandSouth, bandNorth), bandNorth);
+    }
+
+    /// <summary>Half the longitude span, in degrees, of a circle of <paramref name="angle"/> radians at a latitude.</summary>
+    private static double HalfSpan(double centre, double angle, double latitudeDegrees)
+    {
+        var latitude = latitudeDegrees * Math.PI / 180;
+        var cosine = (Math.Cos(angle) - Math.Sin(latitude) * Math.Sin(centre)) / (Math.Cos(latitude) * Math.Cos(centre));
+        // A hair of slack: acos is steep near the circle's northern and southern tips.
+        return (cosine >= 1 ? 0 : cosine <= -1 ? 180 : Math.Acos(cosine) * 180 / Math.PI) + 1e-9;
     }
 
     /// <summary>Great-circle distance by the haversine formula, as <c>ST_Distance_Sphere</c> computes it.</summary>

@@ -72,6 +72,9 @@ public sealed class QueryPlanTests(DistanceFixture fixture) : IAsyncLifetime
         AssertReads(plan, "l", "PRIMARY");
         AssertReads(plan, "m", "PRIMARY");
         AssertReads(plan, "r", "ux_rooms_pair");
+        // Reports by the caller may be read as one small range of the reporter index instead.
+        AssertReads(plan, "byMe", "PRIMARY", "ix_reports_reporter");
+        AssertReads(plan, "ofMe", "PRIMARY");
         AssertNoScans(plan);
     }
 
@@ -90,11 +93,11 @@ public sealed class QueryPlanTests(DistanceFixture fixture) : IAsyncLifetime
     private async Task<IReadOnlyList<IDictionary<string, object?>>> ExplainAsync(string sql, object parameters) =>
         (await connection.QueryAsync("EXPLAIN " + sql, parameters).Within()).Cast<IDictionary<string, object?>>().ToList();
 
-    private static void AssertReads(IReadOnlyList<IDictionary<string, object?>> plan, string table, string key)
+    private static void AssertReads(IReadOnlyList<IDictionary<string, object?>> plan, string table, params string[] keys)
     {
         var rows = plan.Where(r => Equals(r["table"], table)).ToList();
         Assert.True(rows.Count > 0, $"{table} is not in the plan: {Describe(plan)}");
-        Assert.All(rows, r => Assert.True(Equals(r["key"], key), $"{table} should be read through {key}: {Describe(plan)}"));
+        Assert.All(rows, r => Assert.True(keys.Contains($"{r["key"]}"), $"{table} should be read through {string.Join(" or ", keys)}: {Describe(plan)}"));
     }
 
     private static void AssertNoScans(IReadOnlyList<IDictionary<string, object?>> plan)

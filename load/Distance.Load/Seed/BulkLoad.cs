@@ -15,6 +15,7 @@ public static class BulkLoad
     public static async Task LoadAsync<T>(string connectionString, string table, string[] columns, IReadOnlyList<T> rows,
         Action<StringBuilder, T> writeRow, CancellationToken cancellationToken)
     {
+        var clock = System.Diagnostics.Stopwatch.StartNew();
         await using var connection = new MySqlConnection(connectionString);
         await connection.OpenAsync(cancellationToken);
         // The generated rows are consistent by construction: skip the per-row unique checks.
@@ -44,6 +45,7 @@ public static class BulkLoad
             loader.Columns.AddRange(columns);
             await loader.LoadAsync(cancellationToken);
         }
+        Console.WriteLine($"loaded {rows.Count} rows into {table} in {clock.Elapsed.TotalSeconds:F1} s");
     }
 
     public static StringBuilder Field(this StringBuilder text, string value) => text.Append(value).Append('\t');
