@@ -17,7 +17,7 @@ public static class SeedCommand
           --host CODE        the festival's school (default KONKUK)
           --connection CS    MariaDB connection string (default the local bench database distance_bench)
           --random-seed S    seed of the generator (default 1)
-          --force            allow a database whose name does not contain "bench" (its members are replaced!)
+          --force            allow a database whose name does not contain "bench" (it is dropped and created anew!)
         """;
 
     public const string DefaultConnection = "Server=127.0.0.1;Port=3307;User ID=root;Database=distance_bench";
@@ -27,28 +27,23 @@ public static class SeedCommand
     private static readonly string[] Characters = ["차분함", "활발함", "유쾌함", "진지함"];
     private static readonly string[] Tags = ["영화", "산책", "음악", "여행", "게임", "운동", "독서", "요리"];
 
-    // Everything that refers to members, so no row of an earlier seed points at a new member.
-    private static readonly string[] MemberTables =
-        ["member_locations", "location_slots", "location_buckets", "members", "logins", "refresh_tokens", "reports", "rooms", "room_members", "messages", "room_requests"];
-
     public static async Task<int> RunAsync(Arguments args)
     {
         var members = args.Integer("members", 1_000_000);
         var festival = args.Integer("festival", 3_000);
         var builder = new MySqlConnectionStringBuilder(args.String("connection", DefaultConnection)) { AllowLoadLocalInfile = true, DefaultCommandTimeout = 600 };
         if (!builder.Database.Contains("bench", StringComparison.OrdinalIgnoreCase) && !args.Flag("force"))
-            throw new ArgumentException($"refusing to replace the members of '{builder.Database}': use a *bench* database or --force");
+            throw new ArgumentException($"refusing to drop and recreate '{builder.Database}': use a *bench* database or --force");
         var connectionString = builder.ConnectionString;
         var clock = Stopwatch.StartNew();
 
+        // A fresh database from the migrations: nothing of an earlier seed or run remains.
+        await using (var server = new MySqlConnection(new MySqlConnectionStringBuilder(connectionString) { Database = "" }.ConnectionString))
+            await server.ExecuteAsync($"DROP DATABASE IF EXISTS `{builder.Database.Replace("`", "``")}`", commandTimeout: 600);
         await new MigrationRunner(NullLogger<MigrationRunner>.Instance).MigrateAsync(connectionString, CancellationToken.None);
+        Console.WriteLine($"created {builder.Database} from the migrations in {clock.Elapsed.TotalSeconds:F1} s");
         await using (var connection = new MySqlConnection(connectionString))
         {
-            var existing = (await connection.QueryAsync<string>(
-                "SELECT table_name FROM information_schema.tables WHERE table_schema = DATABASE()")).ToHashSet(StringComparer.OrdinalIgnoreCase);
-            foreach (var table in MemberTables.Where(existing.Contains))
-                await connection.ExecuteAsync($"TRUNCATE TABLE `{table}`");
-            Console.WriteLine($"migrated and emptied the member tables in {clock.Elapsed.TotalSeconds:F1} s");
             var schools = (await connection.QueryAsync<SeedSchool>(
                 "SELECT code AS Code, womens_university AS Womens, campus_latitude AS Latitude, campus_longitude AS Longitude FROM schools ORDER BY code")).ToList();
             var host = schools.SingleOrDefault(s => s.Code == args.String("host", "KONKUK"))
