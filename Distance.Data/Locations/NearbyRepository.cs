@@ -1,5 +1,6 @@
 using System.Text;
 using Dapper;
+using Distance.Data.Members;
 using MySqlConnector;
 
 namespace Distance.Data.Locations;
@@ -7,6 +8,8 @@ namespace Distance.Data.Locations;
 public sealed record NearbyQuery(long MemberId, int RadiusMeters, int Count, bool OtherSchools);
 
 public sealed record NearbyMember(long MemberId, double DistanceMeters);
+
+public sealed record NearbyMatch(PublicProfileRow Profile, double DistanceMeters);
 
 /// <summary>
 /// Draws members near a caller uniformly at random from all who qualify (docs/matching.md).
@@ -16,7 +19,7 @@ public sealed record NearbyMember(long MemberId, double DistanceMeters);
 /// rejected, which keeps the accepted ones uniform over the qualifying members. When rejection
 /// would cost more than reading every member of the buckets, every member is read instead.
 /// </summary>
-public sealed partial class NearbyRepository(MySqlDataSource dataSource)
+public sealed partial class NearbyRepository(MySqlDataSource dataSource, PublicProfileRepository profiles)
 {
     private const int MaxRounds = 4;
     private const int MaxDrawsPerRound = 1_000;
@@ -32,10 +35,22 @@ public sealed partial class NearbyRepository(MySqlDataSource dataSource)
         public double Longitude { get; init; }
     }
 
-    /// <summary>The drawn members in draw order, or null when the caller has no location yet.</summary>
-    public async Task<IReadOnlyList<NearbyMember>?> FindAsync(NearbyQuery query, CancellationToken cancellationToken)
+    /// <summary>
+    /// The drawn members with their public profiles, in draw order, or null when the caller has no
+    /// location yet. A member deleted since the draw has no profile any more and is left out.
+    /// </summary>
+    public async Task<IReadOnlyList<NearbyMatch>?> FindAsync(NearbyQuery query, CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        var drawn = await DrawAsync(connection, query, cancellationToken);
+        if (drawn is null)
+            return null;
+        var rows = await profiles.FindAsync(drawn.Select(m => m.MemberId).ToList(), connection, cancellationToken);
+        return drawn.Where(m => rows.ContainsKey(m.MemberId)).Select(m => new NearbyMatch(rows[m.MemberId], m.DistanceMeters)).ToList();
+    }
+
+    private static async Task<IReadOnlyList<NearbyMember>?> DrawAsync(MySqlConnection connection, NearbyQuery query, CancellationToken cancellationToken)
+    {
         var caller = await connection.QuerySingleOrDefaultAsync<Caller>(new CommandDefinition(CallerSql, new { me = query.MemberId }, cancellationToken: cancellationToken));
         if (caller is not { Latitude: { } latitude, Longitude: { } longitude })
             return null;

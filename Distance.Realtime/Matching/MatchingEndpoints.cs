@@ -2,7 +2,6 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Security.Claims;
 using Distance.Data.Locations;
-using Distance.Data.Members;
 using Distance.Realtime.Auth;
 using Distance.Realtime.Errors;
 using Distance.Realtime.Members;
@@ -32,7 +31,7 @@ internal static partial class MatchingEndpoints
     // Query values are bound as text so that a malformed one gets the contract's errors map.
     public static async Task<Results<Ok<MatchesResponse>, ValidationProblem, ProblemHttpResult>> GetMatchesAsync(
         string? radiusMeters, string? otherSchools, string? count, ClaimsPrincipal user,
-        NearbyRepository nearby, PublicProfileRepository profiles, DistanceMetrics metrics, ILoggerFactory loggers,
+        NearbyRepository nearby, DistanceMetrics metrics, ILoggerFactory loggers,
         CancellationToken cancellationToken)
     {
         var errors = new Dictionary<string, string[]>();
@@ -53,12 +52,7 @@ internal static partial class MatchingEndpoints
             return Problems.Create(StatusCodes.Status409Conflict, ErrorCodes.LocationUnknown, "Send a location before asking for matches.");
         LogMatched(loggers.CreateLogger(typeof(MatchingEndpoints)), memberId, found.Count, radius, elapsed.TotalMilliseconds);
 
-        // A member deleted since the draw has no profile any more and is left out.
-        var rows = await profiles.FindAsync(found.Select(m => m.MemberId).ToList(), cancellationToken);
-        var matches = found
-            .Where(m => rows.ContainsKey(m.MemberId))
-            .Select(m => new Match(PublicProfile.From(rows[m.MemberId]), Math.Round(m.DistanceMeters, 1)))
-            .ToList();
+        var matches = found.Select(m => new Match(PublicProfile.From(m.Profile), Math.Round(m.DistanceMeters, 1))).ToList();
         return TypedResults.Ok(new MatchesResponse(matches));
     }
 

@@ -45,9 +45,9 @@ public sealed class RandomDrawTests(DistanceFixture fixture)
         {
             var found = await nearby.FindAsync(new NearbyQuery(caller.Id, 1000, 4, false), CancellationToken.None).Within();
             Assert.NotNull(found);
-            Assert.Equal(4, found.Select(f => f.MemberId).Distinct().Count());
+            Assert.Equal(4, found.Select(f => f.Profile.MemberId).Distinct().Count());
             foreach (var member in found)
-                picks[member.MemberId]++; // throws for anyone who does not qualify
+                picks[member.Profile.MemberId]++; // throws for anyone who does not qualify
         }
 
         // Each member is expected 300 * 4 / 60 = 20 times (binomial, sd ~4.3). Every count within

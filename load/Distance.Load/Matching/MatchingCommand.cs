@@ -44,7 +44,7 @@ public static class MatchingCommand
         var (positions, campus, members) = await ReadCrowdAsync(dataSource, 2 * festival);
         using var traffic = new MatchingTraffic(new Uri(args.String("url", "http://127.0.0.1:5201")), args.Integer("clients", 64),
             tokens, positions, campus, radius, count, args.Number("step", 5));
-        var nearby = new NearbyRepository(dataSource);
+        var nearby = new NearbyRepository(dataSource, new Distance.Data.Members.PublicProfileRepository(dataSource));
         using var stop = new CancellationTokenSource(TimeSpan.FromMinutes(30));
         var token = stop.Token;
 
