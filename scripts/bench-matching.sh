@@ -20,9 +20,11 @@ WARMUP="${WARMUP:-10}"
 CLIENTS="${CLIENTS:-64}"
 NODES="${NODES:-1}"
 SEED="${SEED:-1}"
+# Extra MySqlConnector options for the nodes, e.g. DB_OPTIONS="Connection Reset=false".
+DB_OPTIONS="${DB_OPTIONS:-}"
 
 bash scripts/services.sh up
-export Database__ConnectionString="$(local_mariadb_connection "$BENCH_DB");Maximum Pool Size=200"
+export Database__ConnectionString="$(local_mariadb_connection "$BENCH_DB");Maximum Pool Size=200${DB_OPTIONS:+;$DB_OPTIONS}"
 export Redis__ConnectionString="$(local_redis_connection)"
 export Redis__KeyPrefix="${BENCH_DB}:"
 export Logging__LogLevel__Default=Warning
@@ -42,6 +44,7 @@ bash scripts/cluster.sh up "$NODES" >/dev/null
 
 node_pid=$(cat "$LOCAL_DIR/cluster/node-1.pid")
 mariadb_pid=$(pgrep -x mariadbd | head -1 || true)
+log "load: $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg) before the run"
 log "load: $RATE matches/s and $UPDATES location updates/s for ${DURATION}s ($CLIENTS connections), then the baseline"
 "${driver[@]}" matching --url "http://127.0.0.1:$((DISTANCE_BASE_PORT + 1))" --connection "$(local_mariadb_connection "$BENCH_DB")" \
   --festival "$FESTIVAL" --rate "$RATE" --updates "$UPDATES" --duration "$DURATION" --warmup "$WARMUP" --clients "$CLIENTS" \

@@ -29,17 +29,23 @@ public sealed partial class NearbyRepository
         WHERE b.size > 0
         """;
 
-    // The checks every drawn member must pass besides the distance, as anti-joins (cheaper in
-    // MariaDB than NOT EXISTS subqueries; each joins at most one row through a unique key).
-    // Activity: a location update or a login within the last 7 days (both write last_active_at).
+    // Members the caller shares a room (active or inactive) or a report (either direction) with:
+    // never matched. Four index ranges: the room pair key and its second column's index, the
+    // report key and its reporter index.
+    internal const string ExclusionsSql = """
+        SELECT member_high FROM rooms WHERE member_low = @me
+        UNION ALL SELECT member_low FROM rooms WHERE member_high = @me
+        UNION ALL SELECT reporter_id FROM reports WHERE reported_id = @me
+        UNION ALL SELECT reported_id FROM reports WHERE reporter_id = @me
+        """;
+
+    // The checks every drawn member must pass in SQL; the distance and the exclusions above are
+    // checked in C#. Activity: a location update or a login within the last 7 days (both write
+    // members.last_active_at).
     private const string Checks = """
-        LEFT JOIN rooms r ON r.member_low = LEAST(@me, s.member_id) AND r.member_high = GREATEST(@me, s.member_id)
-        LEFT JOIN reports byMe ON byMe.reported_id = s.member_id AND byMe.reporter_id = @me
-        LEFT JOIN reports ofMe ON ofMe.reported_id = @me AND ofMe.reporter_id = s.member_id
         WHERE s.member_id <> @me
           AND m.deactivated_at IS NULL
           AND m.last_active_at >= UTC_TIMESTAMP(3) - INTERVAL 7 DAY
-          AND r.id IS NULL AND byMe.reported_id IS NULL AND ofMe.reported_id IS NULL
         """;
 
     // Drawn slots are looked up by primary key; a slot may be drawn more than once.

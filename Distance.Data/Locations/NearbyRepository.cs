@@ -51,9 +51,19 @@ public sealed partial class NearbyRepository(MySqlDataSource dataSource, PublicP
 
     private static async Task<IReadOnlyList<NearbyMember>?> DrawAsync(MySqlConnection connection, NearbyQuery query, CancellationToken cancellationToken)
     {
-        var caller = await connection.QuerySingleOrDefaultAsync<Caller>(new CommandDefinition(CallerSql, new { me = query.MemberId }, cancellationToken: cancellationToken));
+        // The caller, and everyone the caller shares a room or a report with, in one round trip:
+        // a few index ranges here instead of three lookups for every drawn member later.
+        Caller? caller;
+        HashSet<long> excluded;
+        await using (var batch = await connection.QueryMultipleAsync(new CommandDefinition(
+                         CallerSql + ";\n" + ExclusionsSql, new { me = query.MemberId }, cancellationToken: cancellationToken)))
+        {
+            caller = await batch.ReadSingleOrDefaultAsync<Caller>();
+            excluded = (await batch.ReadAsync<long>()).ToHashSet();
+        }
         if (caller is not { Latitude: { } latitude, Longitude: { } longitude })
             return null;
+        excluded.Add(query.MemberId);
 
         var (level, cells) = GeoGrid.Cover(latitude, longitude, query.RadiusMeters);
         var buckets = await connection.QueryAsync<BucketSize>(new CommandDefinition(query.OtherSchools ? PoolBucketsSql : SchoolBucketsSql, new
@@ -69,7 +79,7 @@ public sealed partial class NearbyRepository(MySqlDataSource dataSource, PublicP
         if (sampler.Total == 0)
             return [];
 
-        var search = new Search(connection, query, latitude, longitude, cancellationToken);
+        var search = new Search(connection, query, latitude, longitude, excluded, cancellationToken);
         // Expected share of drawn members that qualify: the circle's part of the cover, and a
         // guess for the other checks. It only sizes the rounds; it does not affect who is drawn.
         var coverArea = cells.Count * GeoGrid.NominalCellArea(level);
@@ -80,7 +90,8 @@ public sealed partial class NearbyRepository(MySqlDataSource dataSource, PublicP
         return await search.DrawAsync(sampler, draws) ?? await search.EveryoneAsync(bucketList);
     }
 
-    private sealed class Search(MySqlConnection connection, NearbyQuery query, double latitude, double longitude, CancellationToken cancellationToken)
+    private sealed class Search(MySqlConnection connection, NearbyQuery query, double latitude, double longitude,
+        HashSet<long> excluded, CancellationToken cancellationToken)
     {
         /// <summary>
         /// Rounds of independent uniform draws, keeping the first <c>Count</c> distinct members that
@@ -134,8 +145,11 @@ public sealed partial class NearbyRepository(MySqlDataSource dataSource, PublicP
             return qualifying[..take];
         }
 
+        /// <summary>The distance when the candidate qualifies (within the radius, not excluded), else null.</summary>
         private double? Distance(Candidate row)
         {
+            if (excluded.Contains(row.MemberId))
+                return null;
             var distance = GeoGrid.DistanceMeters(latitude, longitude, row.Latitude, row.Longitude);
             return distance > 0 && distance <= query.RadiusMeters ? distance : null;
         }
