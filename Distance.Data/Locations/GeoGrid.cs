@@ -13,7 +13,7 @@ public static class GeoGrid
     public const double EarthRadiusMeters = 6_370_986;
 
     /// <summary>Cell size of each level in meters, finest first. Every member is in one cell per level.</summary>
-    public static readonly IReadOnlyList<double> LevelSizes = [250, 2_000, 16_000];
+    public static readonly IReadOnlyList<double> LevelSizes = [500, 4_000, 16_000];
 
     public static int Levels => LevelSizes.Count;
 
