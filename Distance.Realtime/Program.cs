@@ -4,6 +4,7 @@ using Distance.Realtime.Auth;
 using Distance.Realtime.Chat;
 using Distance.Realtime.Errors;
 using Distance.Realtime.Infrastructure;
+using Distance.Realtime.Matching;
 using Distance.Realtime.Members;
 using Distance.Realtime.Messaging;
 using Distance.Realtime.Observability;
@@ -30,6 +31,7 @@ builder.Services.AddMembers();
 builder.Services.AddReports();
 builder.Services.AddChat();
 builder.Services.AddRooms();
+builder.Services.AddMatching();
 
 var app = builder.Build();
 app.ValidateConfiguration();
@@ -47,6 +49,7 @@ app.MapStudentVerification();
 app.MapMembers();
 app.MapReports();
 app.MapRooms();
+app.MapMatching();
 
 await app.MigrateDatabaseAsync();
 await app.RunAsync();
