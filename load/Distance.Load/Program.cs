@@ -1,5 +1,6 @@
 using Distance.Load.Chat;
 using Distance.Load.Common;
+using Distance.Load.Connections;
 using Distance.Load.Matching;
 using Distance.Load.Seed;
 
@@ -9,6 +10,7 @@ var commands = new Dictionary<string, (string Help, Func<Arguments, Task<int>> R
     ["seed"] = (SeedCommand.Help, SeedCommand.RunAsync),
     ["matching"] = (MatchingCommand.Help, MatchingCommand.RunAsync),
     ["chat"] = (ChatCommand.Help, ChatCommand.RunAsync),
+    ["connections"] = (ConnectionsCommand.Help, ConnectionsCommand.RunAsync),
 };
 
 if (args.Length == 0 || !commands.TryGetValue(args[0], out var command))
