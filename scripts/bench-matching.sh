@@ -51,7 +51,8 @@ log "starting $NODES node(s) from port $((DISTANCE_BASE_PORT + 1))"
 bash scripts/cluster.sh up "$NODES" >/dev/null
 
 node_pid=$(cat "$LOCAL_DIR/cluster/node-1.pid")
-mariadb_pid=$(pgrep -x mariadbd | head -1 || true)
+# The MariaDB that serves this port (there may be others on the machine).
+mariadb_pid=$(cat "$(mariadb --protocol=tcp -h 127.0.0.1 -P "$MARIADB_PORT" -uroot -N -e 'SELECT @@pid_file')" 2>/dev/null || true)
 log "load: $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg) before the run"
 log "load: $RATE matches/s and $UPDATES location updates/s for ${DURATION}s ($CLIENTS connections), then the baseline"
 "${driver[@]}" matching --url "http://127.0.0.1:$((DISTANCE_BASE_PORT + 1))" --connection "$(local_mariadb_connection "$BENCH_DB")" \

@@ -46,21 +46,24 @@ internal sealed partial class LocationMoves(MySqlConnection connection)
 
     private static async Task<Outcome> RetryAsync(Func<Task<Outcome>> attempt)
     {
-        for (var i = 1; ; i++)
+        // Conflicts get Attempts tries; creating a missing bucket (at most once per level and
+        // cell) restarts without counting, within a bound.
+        var conflicts = 0;
+        for (var i = 0; i < 3 * Attempts; i++)
         {
             try
             {
                 var outcome = await attempt();
                 if (outcome != Outcome.Retry)
                     return outcome;
+                continue;
             }
-            catch (MySqlException exception) when (IsConflict(exception) && i < Attempts)
+            catch (MySqlException exception) when (IsConflict(exception) && ++conflicts < Attempts)
             {
             }
-            if (i >= Attempts)
-                throw new TimeoutException($"The location could not be moved after {Attempts} attempts.");
-            await Task.Delay(Random.Shared.Next(1, 5 * i));
+            await Task.Delay(Random.Shared.Next(1, 5 * conflicts));
         }
+        throw new TimeoutException($"The location could not be moved after {Attempts} conflicts.");
     }
 
     // A duplicate key means two first locations of one member raced; the retry finds the row.

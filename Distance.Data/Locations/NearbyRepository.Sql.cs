@@ -39,6 +39,8 @@ public sealed partial class NearbyRepository
         UNION ALL SELECT reported_id FROM reports WHERE reporter_id = @me
         """;
 
+    private const string CallerAndExclusionsSql = CallerSql + ";\n" + ExclusionsSql;
+
     // The checks every drawn member must pass in SQL; the distance and the exclusions above are
     // checked in C#. Activity: a location update or a login within the last 7 days (both write
     // members.last_active_at).

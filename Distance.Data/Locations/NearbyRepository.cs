@@ -56,7 +56,7 @@ public sealed partial class NearbyRepository(MySqlDataSource dataSource, PublicP
         Caller? caller;
         HashSet<long> excluded;
         await using (var batch = await connection.QueryMultipleAsync(new CommandDefinition(
-                         CallerSql + ";\n" + ExclusionsSql, new { me = query.MemberId }, cancellationToken: cancellationToken)))
+                         CallerAndExclusionsSql, new { me = query.MemberId }, cancellationToken: cancellationToken)))
         {
             caller = await batch.ReadSingleOrDefaultAsync<Caller>();
             excluded = (await batch.ReadAsync<long>()).ToHashSet();
