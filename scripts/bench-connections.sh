@@ -56,19 +56,20 @@ sample() {
 sleep 5
 read -r rss_before heap_before < <(sample)
 log "before: nodes RSS $((rss_before / 1024)) MB, GC heap $((heap_before / 1048576)) MB; connecting $COUNT"
+rm -f "$OUT_DIR"/connections-driver-*.log
 processes=$(( (COUNT + PER_PROCESS - 1) / PER_PROCESS ))
 started=$(date +%s.%N)
 for p in $(seq 0 $((processes - 1))); do
   first=$((p * PER_PROCESS + 1)); n=$(( COUNT - p * PER_PROCESS < PER_PROCESS ? COUNT - p * PER_PROCESS : PER_PROCESS ))
   "${driver[@]}" connections --count "$n" --first "$first" --parallel "$PARALLEL" --hold "$HOLD" \
-    --urls "http://127.0.0.1:$((DISTANCE_BASE_PORT + 1)),http://127.0.0.1:$((DISTANCE_BASE_PORT + 2))" >"$OUT_DIR/connections-$p.log" 2>&1 &
+    --urls "http://127.0.0.1:$((DISTANCE_BASE_PORT + 1)),http://127.0.0.1:$((DISTANCE_BASE_PORT + 2))" >"$OUT_DIR/connections-driver-$p.log" 2>&1 &
   driver_pids+=($!)
 done
 for p in $(seq 0 $((processes - 1))); do
-  for _ in $(seq 1200); do grep -q '^connected' "$OUT_DIR/connections-$p.log" && break; sleep 0.1; done
+  for _ in $(seq 1200); do grep -q '^connected' "$OUT_DIR/connections-driver-$p.log" && break; sleep 0.1; done
 done
 connected_at=$(date +%s.%N)
-cat "$OUT_DIR"/connections-*.log
+cat "$OUT_DIR"/connections-driver-*.log
 # Let the nodes settle (a GC after the burst of handshakes) before sampling.
 sleep 10
 read -r rss_after heap_after < <(sample)
@@ -78,5 +79,5 @@ awk -v n="$COUNT" -v t="$(echo "$connected_at - $started" | bc)" -v r0="$rss_bef
 status=0
 for pid in "${driver_pids[@]}"; do wait "$pid" || status=1; done
 driver_pids=()
-cat "$OUT_DIR"/connections-*.log | grep "still connected"
+cat "$OUT_DIR"/connections-driver-*.log | grep "still connected"
 exit $status
