@@ -71,7 +71,7 @@ for run in $(seq "$REPEAT"); do
   "${driver[@]}" chat --pairs "$PAIRS" --connection "$db_connection" \
     --urls "http://127.0.0.1:$((DISTANCE_BASE_PORT + 1)),http://127.0.0.1:$((DISTANCE_BASE_PORT + 2))" \
     --baseline-urls "http://127.0.0.1:$((BASELINE_PORT + 1)),http://127.0.0.1:$((BASELINE_PORT + 2))" \
-    --rates "$RATES" --duration "$DURATION" --warmup "$WARMUP" --pids "$pids" --csv "$CSV" --label "run$run"
+    --rates "$RATES" --duration "$DURATION" --warmup "$WARMUP" --pids "$pids" --csv "$CSV" --label "${LABEL:-run}$run"
 done
 
 echo
