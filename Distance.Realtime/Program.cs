@@ -4,6 +4,7 @@ using Distance.Realtime.Errors;
 using Distance.Realtime.Infrastructure;
 using Distance.Realtime.Observability;
 using Distance.Realtime.Realtime;
+using Distance.Realtime.WebClient;
 
 var builder = WebApplication.CreateBuilder(args);
 
@@ -14,6 +15,7 @@ builder.Services.AddDistanceRedis();
 builder.Services.AddDistanceObservability();
 builder.Services.AddDistanceAuth(builder.Environment);
 builder.Services.AddDistanceRealtime(builder.Configuration);
+builder.Services.AddWebClient();
 
 var app = builder.Build();
 
@@ -23,6 +25,7 @@ app.UseAuthorization();
 
 app.MapDistanceObservability();
 app.MapDistanceRealtime();
+app.MapWebClient();
 
 await app.MigrateDatabaseAsync();
 await app.RunAsync();
