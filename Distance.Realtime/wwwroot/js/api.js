@@ -5,8 +5,9 @@
 // refresh token, which the server would take for theft (refresh_reused revokes the login).
 
 const STORAGE_KEY = 'distance.session';
-// Refresh this long before the access token expires, so a request never leaves with one that
-// dies in flight; a 401 token_expired is still handled below (clock skew, sleeping laptops).
+// Refresh this long before the access token expires (a quarter of its life at most, for short
+// configured lifetimes), so a request never leaves with one that dies in flight; a 401
+// token_expired is still handled below (clock skew, a laptop that slept).
 const REFRESH_MARGIN_MS = 60_000;
 
 export class ApiError extends Error {
@@ -45,7 +46,7 @@ export const onSignedOut = listener => signedOutListeners.add(listener);
 function storeTokens(tokens, response) {
   const serverNow = Date.parse(response.headers.get('Date') ?? '') || Date.now();
   const lifetime = Date.parse(tokens.accessTokenExpiresAt) - serverNow;
-  session = { ...tokens, localExpiry: Date.now() + lifetime };
+  session = { ...tokens, localExpiry: Date.now() + lifetime, margin: Math.min(REFRESH_MARGIN_MS, lifetime / 4) };
   sessionStorage.setItem(STORAGE_KEY, JSON.stringify(session));
 }
 
@@ -84,7 +85,7 @@ function refresh() {
 /** A valid access token, refreshed first when it is about to expire. Used by the hub too. */
 export async function accessToken() {
   if (!session) throw new ApiError(401, { code: 'token_invalid', title: 'Not logged in.' });
-  if (session.localExpiry - Date.now() < REFRESH_MARGIN_MS) await refresh();
+  if (session.localExpiry - Date.now() < session.margin) await refresh();
   return session.accessToken;
 }
 

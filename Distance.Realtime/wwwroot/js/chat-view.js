@@ -32,7 +32,7 @@ function renderRooms() {
     const inactive = room.summary.status === 'inactive';
     return h('li', {
       class: `item room${room.id === openId ? ' selected' : ''}${inactive ? ' inactive' : ''}`,
-      dataset: { testid: 'room-item', roomId: room.id },
+      dataset: { testid: 'room-item', roomId: room.id, opponentId: room.summary.opponent?.memberId ?? '' },
       onclick: () => actions.open(room.id),
     },
     h('div', { class: 'grow' },

@@ -1,0 +1,184 @@
+// The reference web client in a real browser: a man and a woman of the same school, each in
+// their own Chromium context on a different node of the cluster, sign up, verify their school
+// e-mail, find each other nearby, open a room and chat in real time; then share phone numbers
+// and leave. Run by scripts/test-e2e.sh, which starts the two nodes (E2E_NODE_A, E2E_NODE_B).
+import assert from 'node:assert/strict';
+import { copyFileSync, mkdirSync, rmSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+import { Person } from './person.mjs';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const artifacts = join(here, 'artifacts');
+const readmeScreenshot = join(here, '..', '..', 'docs', 'screenshots', 'conversation.png');
+const nodeA = process.env.E2E_NODE_A ?? 'http://127.0.0.1:5501';
+const nodeB = process.env.E2E_NODE_B ?? 'http://127.0.0.1:5502';
+
+// Gachon University's campus; she stands about 120 m north-east of him.
+const CAMPUS = { latitude: 37.448213, longitude: 127.12785 };
+const NEARBY = { latitude: 37.449001, longitude: 127.128741 };
+const randomPhone = () => `010-${String(1000 + Math.floor(Math.random() * 9000))}-${String(1000 + Math.floor(Math.random() * 9000))}`;
+const profile = {
+  password: 'festival-night-2026',
+  schoolQuery: '가천',
+  schoolCode: 'GACHON',
+  college: 'IT융합대학',
+  tags: '축제, 야구',
+  hobbies: '사진, 산책',
+};
+
+const launchOptions = {
+  executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+  headless: true,
+  // As root Chromium needs --no-sandbox; the rest keep it off this machine's closed network.
+  args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
+    '--disable-component-update', '--disable-sync'],
+};
+
+test('two students meet nearby and chat in real time across two nodes', async t => {
+  rmSync(artifacts, { recursive: true, force: true });
+  mkdirSync(artifacts, { recursive: true });
+  // launchPersistentContext would share one profile; a fresh --user-data-dir per browser instead.
+  const browser = await chromium.launch(launchOptions);
+  t.after(() => browser.close());
+
+  const contextOptions = { viewport: { width: 1280, height: 800 }, locale: 'ko-KR', timezoneId: 'Asia/Seoul' };
+  const manContext = await browser.newContext({ ...contextOptions, geolocation: CAMPUS, permissions: ['geolocation'] });
+  const womanContext = await browser.newContext(contextOptions);
+  const man = new Person(await manContext.newPage(), 'man', {
+    phone: randomPhone(), gender: 'male', email: `minsu.${Date.now()}@gachon.ac.kr`, artifacts,
+  });
+  const woman = new Person(await womanContext.newPage(), 'woman', {
+    phone: randomPhone(), gender: 'female', email: `jiwoo.${Date.now()}@gachon.ac.kr`, artifacts,
+  });
+
+  let failed = false;
+  const step = (name, body) => t.test(name, { skip: failed && 'an earlier step failed' }, async () => {
+    try {
+      await body();
+    } catch (error) {
+      failed = true;
+      const file = `failed-${name.replace(/\W+/g, '-')}`;
+      await Promise.allSettled([man.screenshot(file), woman.screenshot(file)]);
+      throw error;
+    }
+  });
+
+  await step('each opens the page on a different node', async () => {
+    await Promise.all([man.open(nodeA), woman.open(nodeB)]);
+  });
+
+  await step('both sign up with the SMS code from the dev outbox', async () => {
+    await Promise.all([
+      man.signUp({ ...profile, department: '컴퓨터공학과', mbti: 'ENFP', character: '활발함' }),
+      woman.signUp({ ...profile, department: '시각디자인학과', mbti: 'INFJ', character: '차분함' }),
+    ]);
+    assert.notEqual(man.memberId, woman.memberId);
+    await Promise.all([man.screenshot('01-signed-up'), woman.screenshot('01-signed-up')]);
+  });
+
+  await step('both verify their school e-mail with the code from the dev outbox', async () => {
+    await Promise.all([man.verifySchoolEmail(), woman.verifySchoolEmail()]);
+  });
+
+  await step('he shares his browser location, she types hers', async () => {
+    await man.useBrowserLocation();
+    await woman.typeLocation(NEARBY.latitude, NEARBY.longitude);
+  });
+
+  await step('each finds the other among the people nearby', async () => {
+    await Promise.all([man.findMatch(woman), woman.findMatch(man)]);
+    const distance = await man.match(woman).locator('.distance').textContent();
+    assert.match(distance, /^\d+ m$/);
+    assert.ok(Number.parseInt(distance, 10) > 50 && Number.parseInt(distance, 10) < 200, `distance ${distance}`);
+    await Promise.all([man.screenshot('02-matches'), woman.screenshot('02-matches')]);
+  });
+
+  await step('he opens a room and it appears live in her list', async () => {
+    await man.startChatWith(woman);
+    await woman.room(man).waitFor();
+  });
+
+  await step('his messages reach her across nodes and count as unread until she opens the room', async () => {
+    await man.send('안녕하세요! 혹시 지금 축제 공연 보러 가세요?');
+    await woman.waitForUnread(man, 1);
+    await man.send('저는 메인 무대 쪽에 있어요 🎸');
+    await woman.waitForUnread(man, 2);
+    assert.match(await woman.room(man).getByTestId('room-preview').textContent(), /메인 무대/);
+    await woman.screenshot('03-unread');
+
+    await woman.openRoomWith(man);
+    await woman.message('저는 메인 무대 쪽에 있어요 🎸').waitFor();
+    await woman.waitForUnread(man, 0);
+  });
+
+  await step('they talk both ways in real time', async () => {
+    await woman.send('네! 저도 곧 가요. 무대 앞 푸드트럭 근처예요');
+    await man.message('네! 저도 곧 가요. 무대 앞 푸드트럭 근처예요').waitFor();
+    await man.send('좋아요, 파란 모자 쓰고 있을게요 🙂');
+    await woman.message('좋아요, 파란 모자 쓰고 있을게요 🙂').waitFor();
+    await woman.send('찾았어요 ㅎㅎ 손 흔들게요 👋');
+    await man.message('찾았어요 ㅎㅎ 손 흔들게요 👋').waitFor();
+    // Both have the room open and visible: nothing stays unread on either side.
+    await Promise.all([man.waitForUnread(woman, 0), woman.waitForUnread(man, 0)]);
+    assert.deepEqual(await man.messageTexts(), await woman.messageTexts());
+    await Promise.all([man.screenshot('04-conversation'), woman.screenshot('04-conversation')]);
+    if (process.env.E2E_UPDATE_SCREENSHOT === '1') {
+      mkdirSync(dirname(readmeScreenshot), { recursive: true });
+      copyFileSync(join(artifacts, 'woman-04-conversation.png'), readmeScreenshot);
+    }
+  });
+
+  await step('a reload keeps her session and brings the conversation back', async () => {
+    const before = await woman.messageTexts();
+    await woman.page.reload();
+    await woman.waitUntilConnected();
+    await woman.openRoomWith(man);
+    await woman.message(before.at(-1)).waitFor();
+    assert.deepEqual(await woman.messageTexts(), before);
+  });
+
+  await step('after ten exchanges both consent and each sees the other\'s phone', async () => {
+    for (let round = 1; round <= 5; round++) {
+      await man.send(`질문 ${round}: 좋아하는 노래는?`);
+      await woman.message(`질문 ${round}: 좋아하는 노래는?`).waitFor();
+      await woman.send(`대답 ${round}: 밴드 음악이요`);
+      await man.message(`대답 ${round}: 밴드 음악이요`).waitFor();
+    }
+    await man.byTestId('share-phone').click();
+    await man.page.getByTestId('share-phone').filter({ hasText: 'Waiting' }).waitFor();
+    await woman.byTestId('share-phone').click();
+    const digits = phone => phone.replaceAll('-', '');
+    await woman.byTestId('phone').filter({ hasText: digits(man.phone) }).waitFor();
+    // He learns of her consent live (PhoneShared), on the other node.
+    await man.byTestId('phone').filter({ hasText: digits(woman.phone) }).waitFor();
+    await Promise.all([man.screenshot('05-phone-shared'), woman.screenshot('05-phone-shared')]);
+  });
+
+  await step('an expiring access token is refreshed and the page keeps working', async () => {
+    // The e2e cluster issues one-minute access tokens; the page renews them 15 s before expiry.
+    const wait = man.signedUpAt + 50_000 - Date.now();
+    if (wait > 0) await new Promise(resolve => setTimeout(resolve, wait));
+    await man.byTestId('matches-form').getByRole('button', { name: 'Find' }).click();
+    // She shares a room with him now, so matching leaves her out: nobody else is nearby.
+    await man.byTestId('matches').getByText('Nobody nearby right now.').waitFor();
+    assert.notEqual(await man.accessToken(), man.firstAccessToken);
+    await man.send('토큰이 바뀌어도 잘 되네요');
+    await woman.message('토큰이 바뀌어도 잘 되네요').waitFor();
+  });
+
+  await step('he leaves; the room disappears for him and ends for her', async () => {
+    man.page.once('dialog', dialog => dialog.accept());
+    await man.byTestId('leave-room').click();
+    await man.room(woman).waitFor({ state: 'detached' });
+    await woman.page.locator('[data-testid=message]', { hasText: `${man.nickname} left` }).waitFor();
+    await woman.page.locator('#composer input[name=text]:disabled').waitFor();
+    await Promise.all([man.screenshot('06-left'), woman.screenshot('06-left')]);
+  });
+
+  await step('no script error happened on either page', async () => {
+    assert.deepEqual([...man.pageErrors, ...woman.pageErrors].map(String), []);
+  });
+});
