@@ -121,12 +121,21 @@ export async function signIn(path, body) {
   return result;
 }
 
+/**
+ * Ends the login on the server too. The access token goes along as it is (no refresh first: that
+ * would rotate the very refresh token being revoked); a failure changes nothing locally.
+ */
 export async function logOut() {
-  const refreshToken = session?.refreshToken;
+  const current = session;
   signOut();
-  if (refreshToken) {
-    try { await request('POST', '/api/auth/logout', { refreshToken }, { auth: false }); } catch { /* already gone */ }
-  }
+  if (!current) return;
+  try {
+    await fetch('/api/auth/logout', {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${current.accessToken}` },
+      body: JSON.stringify({ refreshToken: current.refreshToken }),
+    });
+  } catch { /* offline: the refresh token expires on its own */ }
 }
 
 /**
