@@ -18,6 +18,7 @@ builder.Services.AddDistanceRealtime(builder.Configuration);
 builder.Services.AddWebClient();
 
 var app = builder.Build();
+app.ValidateConfiguration();
 
 app.UseDistanceProblemDetails();
 app.UseAuthentication();

@@ -11,11 +11,12 @@ namespace Distance.Tests.Infrastructure;
 /// One Distance node hosted in the test process. Nodes of one <see cref="DistanceFixture"/> share
 /// its database and Redis prefix, so two of them behave like two servers behind a load balancer.
 /// </summary>
-public sealed class DistanceNode(IReadOnlyDictionary<string, string?> settings) : WebApplicationFactory<Program>
+public sealed class DistanceNode(IReadOnlyDictionary<string, string?> settings, string environment = "Development")
+    : WebApplicationFactory<Program>
 {
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
-        builder.UseEnvironment("Development");
+        builder.UseEnvironment(environment);
         foreach (var (key, value) in settings)
             builder.UseSetting(key, value);
     }
