@@ -1,5 +1,9 @@
 using System.Net;
+using Distance.Realtime.WebClient;
 using Distance.Tests.Infrastructure;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.TestHost;
 
 namespace Distance.Tests.WebClient;
 
@@ -37,18 +41,53 @@ public sealed class WebClientTests(DistanceFixture fixture)
         Assert.StartsWith("/*! @microsoft/signalr ", signalR);
     }
 
-    [Fact]
-    public async Task OutsideDevelopmentTheRootStaysNotFound()
+    [Theory]
+    [InlineData("Production")]
+    [InlineData("Staging")]
+    public async Task OutsideDevelopmentTheRootAndThePageFilesStayNotFound(string environment)
     {
-        await using var production = fixture.StartNode(new Dictionary<string, string?> { ["environment"] = "Production" });
-        using var client = production.CreateClient();
+        // The web client's own wiring on a bare host over the real wwwroot: a whole node outside
+        // Development needs every feature's production settings, which this test is not about.
+        await using var app = await StartBareHostAsync(environment);
+        using var client = app.GetTestClient();
 
-        var root = await client.GetAsync("/").Within();
-        var script = await client.GetAsync("/lib/signalr.min.js").Within();
+        foreach (var path in new[] { "/", "/index.html", "/lib/signalr.min.js", "/js/app.js" })
+            Assert.Equal(HttpStatusCode.NotFound, (await client.GetAsync(path).Within()).StatusCode);
+    }
 
-        Assert.Equal(HttpStatusCode.NotFound, root.StatusCode);
-        Assert.Equal(HttpStatusCode.NotFound, script.StatusCode);
-        Assert.Equal("application/problem+json", root.Content.Headers.ContentType?.MediaType);
+    [Fact]
+    public async Task TheBareHostServesThePageInDevelopment()
+    {
+        // The control for the test above: the same bare host does serve the page in Development.
+        await using var app = await StartBareHostAsync("Development");
+        using var client = app.GetTestClient();
+
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/").Within()).StatusCode);
+    }
+
+    private static async Task<WebApplication> StartBareHostAsync(string environment)
+    {
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions
+        {
+            EnvironmentName = environment,
+            ContentRootPath = RealtimeProjectDirectory(),
+        });
+        builder.WebHost.UseTestServer();
+        builder.Services.AddWebClient();
+        var app = builder.Build();
+        app.MapWebClient();
+        await app.StartAsync().Within();
+        return app;
+    }
+
+    private static string RealtimeProjectDirectory()
+    {
+        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
+        {
+            if (File.Exists(Path.Combine(directory.FullName, "Distance.sln")))
+                return Path.Combine(directory.FullName, "Distance.Realtime");
+        }
+        throw new InvalidOperationException("Distance.sln not found above " + AppContext.BaseDirectory);
     }
 }
 
