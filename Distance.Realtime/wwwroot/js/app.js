@@ -25,7 +25,9 @@ async function loadMe() {
   const me = await api('GET', '/api/me');
   setMe(me);
   $('#me-nickname').textContent = me.nickname;
-  $('#profile-summary').textContent = `${me.nickname} · ${describeMember(me)} · ${me.gender}`;
+  // The nickname (department + MBTI + #id) is in the header already.
+  $('#profile-summary').textContent = [describeMember(me), me.gender, me.phone ? `☎ ${me.phone}` : null]
+    .filter(Boolean).join(' · ');
   showVerification(me);
   return me;
 }
