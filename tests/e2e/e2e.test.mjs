@@ -5,9 +5,10 @@
 import assert from 'node:assert/strict';
 import { copyFileSync, mkdirSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { test } from 'node:test';
+import { after, before, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
+import { openRoom, randomPhone, verifiedMember } from './api.mjs';
 import { Person } from './person.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -19,7 +20,6 @@ const nodeB = process.env.E2E_NODE_B ?? 'http://127.0.0.1:5502';
 // Gachon University's campus; she stands about 120 m north-east of him.
 const CAMPUS = { latitude: 37.448213, longitude: 127.12785 };
 const NEARBY = { latitude: 37.449001, longitude: 127.128741 };
-const randomPhone = () => `010-${String(1000 + Math.floor(Math.random() * 9000))}-${String(1000 + Math.floor(Math.random() * 9000))}`;
 const profile = {
   password: 'festival-night-2026',
   schoolQuery: '가천',
@@ -37,34 +37,47 @@ const launchOptions = {
     '--disable-component-update', '--disable-sync'],
 };
 
-test('two students meet nearby and chat in real time across two nodes', async t => {
+const contextOptions = { viewport: { width: 1280, height: 800 }, locale: 'ko-KR', timezoneId: 'Asia/Seoul' };
+let browser;
+
+before(async () => {
   rmSync(artifacts, { recursive: true, force: true });
   mkdirSync(artifacts, { recursive: true });
-  // launchPersistentContext would share one profile; a fresh --user-data-dir per browser instead.
-  const browser = await chromium.launch(launchOptions);
-  t.after(() => browser.close());
+  browser = await chromium.launch(launchOptions);
+});
 
-  const contextOptions = { viewport: { width: 1280, height: 800 }, locale: 'ko-KR', timezoneId: 'Asia/Seoul' };
-  const manContext = await browser.newContext({ ...contextOptions, geolocation: CAMPUS, permissions: ['geolocation'] });
-  const womanContext = await browser.newContext(contextOptions);
-  const man = new Person(await manContext.newPage(), 'man', {
-    phone: randomPhone(), gender: 'male', email: `minsu.${Date.now()}@gachon.ac.kr`, artifacts,
-  });
-  const woman = new Person(await womanContext.newPage(), 'woman', {
-    phone: randomPhone(), gender: 'female', email: `jiwoo.${Date.now()}@gachon.ac.kr`, artifacts,
-  });
+after(() => browser?.close());
 
+/** A person in a browser context of their own (contexts share nothing: cookies, storage, ...). */
+async function person(name, gender, options = {}) {
+  const context = await browser.newContext({ ...contextOptions, ...options });
+  return new Person(await context.newPage(), name, {
+    phone: randomPhone(), gender, email: `${name}.${Date.now()}@gachon.ac.kr`, artifacts,
+  });
+}
+
+/**
+ * Runs the steps of one story as subtests; after a failure the rest are skipped, and every
+ * page of the story is screenshotted for the artifacts.
+ */
+function stepper(t, people) {
   let failed = false;
-  const step = (name, body) => t.test(name, { skip: failed && 'an earlier step failed' }, async () => {
+  return (name, body) => t.test(name, { skip: failed && 'an earlier step failed' }, async () => {
     try {
       await body();
     } catch (error) {
       failed = true;
       const file = `failed-${name.replace(/\W+/g, '-')}`;
-      await Promise.allSettled([man.screenshot(file), woman.screenshot(file)]);
+      await Promise.allSettled(people.map(p => p.screenshot(file)));
       throw error;
     }
   });
+}
+
+test('two students meet nearby and chat in real time across two nodes', async t => {
+  const man = await person('man', 'male', { geolocation: CAMPUS, permissions: ['geolocation'] });
+  const woman = await person('woman', 'female');
+  const step = stepper(t, [man, woman]);
 
   await step('each opens the page on a different node', async () => {
     await Promise.all([man.open(nodeA), woman.open(nodeB)]);
@@ -180,5 +193,63 @@ test('two students meet nearby and chat in real time across two nodes', async t 
 
   await step('no script error happened on either page', async () => {
     assert.deepEqual([...man.pageErrors, ...woman.pageErrors].map(String), []);
+  });
+});
+
+test('a member whose rooms are full gets a request live, and accepting it opens the room', async t => {
+  const suitor = await person('suitor', 'male');
+  const host = await person('host', 'female');
+  const step = stepper(t, [suitor, host]);
+  const HERE = { latitude: 37.45071, longitude: 127.12962 };
+  let fillers = [];
+
+  await step('she signs up on one node and three others fill her rooms through the API', async () => {
+    await host.open(nodeB);
+    await host.signUp({ ...profile, department: '경영학과', mbti: 'ESFJ', character: '다정함' });
+    await host.verifySchoolEmail();
+    await host.typeLocation(HERE.latitude, HERE.longitude);
+    fillers = await Promise.all(['기계공학과', '물리학과', '화학과'].map(department =>
+      verifiedMember(nodeA, { gender: 'male', department, location: HERE })));
+    for (const filler of fillers) {
+      const { status } = await openRoom(nodeA, filler, host.memberId);
+      assert.equal(status, 201);
+    }
+    // Her room list follows live (RoomUpdated), through the other node.
+    for (const filler of fillers) await host.room(filler).waitFor();
+  });
+
+  await step('he finds her, but she is full: his chat becomes a request that reaches her live', async () => {
+    await suitor.open(nodeA);
+    await suitor.signUp({ ...profile, department: '전자공학과', mbti: 'ENTP', character: '유쾌함' });
+    await suitor.verifySchoolEmail();
+    await suitor.typeLocation(HERE.latitude + 0.0005, HERE.longitude);
+    await suitor.findMatch(host);
+    await suitor.match(host).getByRole('button', { name: 'Chat' }).click();
+    await suitor.match(host).getByRole('button', { name: 'Requested' }).waitFor();
+    await host.page.locator('[data-testid=request]', { hasText: suitor.nickname }).waitFor();
+    await host.screenshot('request-received');
+  });
+
+  await step('she leaves one room to make space and accepts; the room opens on both sides', async () => {
+    await host.openRoomWith(fillers[0]);
+    host.page.once('dialog', dialog => dialog.accept());
+    await host.byTestId('leave-room').click();
+    await host.room(fillers[0]).waitFor({ state: 'detached' });
+    await host.page.locator('[data-testid=request]', { hasText: suitor.nickname }).getByRole('button', { name: 'Accept' }).click();
+    await host.byTestId('conversation-title').filter({ hasText: suitor.nickname }).waitFor();
+    await host.page.locator('[data-testid=request]').waitFor({ state: 'detached' });
+    await suitor.room(host).waitFor();
+  });
+
+  await step('they chat in the new room', async () => {
+    await suitor.openRoomWith(host);
+    await suitor.send('요청 받아줘서 고마워요!');
+    await host.message('요청 받아줘서 고마워요!').waitFor();
+    await host.send('반가워요 😊');
+    await suitor.message('반가워요 😊').waitFor();
+  });
+
+  await step('no script error happened on either page', async () => {
+    assert.deepEqual([...suitor.pageErrors, ...host.pageErrors].map(String), []);
   });
 });
