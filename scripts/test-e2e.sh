@@ -48,6 +48,12 @@ redis-cli -h 127.0.0.1 -p "$REDIS_PORT" --scan --pattern "${prefix}*" \
 export Database__ConnectionString; Database__ConnectionString="$(local_mariadb_connection "$database")"
 export Redis__ConnectionString; Redis__ConnectionString="$(local_redis_connection)"
 export Redis__KeyPrefix="$prefix"
+# Every simulated student of the run comes from 127.0.0.1, where real ones come from many
+# addresses: only the per-IP buckets are widened (sign-up codes above all); the per-member and hub
+# limits stay as configured.
+export RateLimiting__Verification__TokenLimit="${RateLimiting__Verification__TokenLimit:-200}"
+export RateLimiting__Anonymous__TokenLimit="${RateLimiting__Anonymous__TokenLimit:-500}"
+export RateLimiting__Auth__TokenLimit="${RateLimiting__Auth__TokenLimit:-200}"
 # Short-lived access tokens, so the run also crosses a token refresh (the minimum is 1 minute).
 export Jwt__AccessTokenLifetime="${Jwt__AccessTokenLifetime:-00:01:00}"
 
