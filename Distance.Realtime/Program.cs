@@ -1,9 +1,14 @@
 using Distance.Data.Database;
+using Distance.Realtime.Accounts;
 using Distance.Realtime.Auth;
 using Distance.Realtime.Errors;
 using Distance.Realtime.Infrastructure;
+using Distance.Realtime.Members;
+using Distance.Realtime.Messaging;
 using Distance.Realtime.Observability;
 using Distance.Realtime.Realtime;
+using Distance.Realtime.Reports;
+using Distance.Realtime.StudentVerification;
 using Distance.Realtime.WebClient;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -15,6 +20,11 @@ builder.Services.AddDistanceRedis();
 builder.Services.AddDistanceObservability();
 builder.Services.AddDistanceAuth(builder.Environment);
 builder.Services.AddDistanceRealtime(builder.Configuration);
+builder.Services.AddMessaging(builder.Environment);
+builder.Services.AddAccounts();
+builder.Services.AddStudentVerification();
+builder.Services.AddMembers();
+builder.Services.AddReports();
 builder.Services.AddWebClient();
 
 var app = builder.Build();
@@ -26,6 +36,11 @@ app.UseAuthorization();
 
 app.MapDistanceObservability();
 app.MapDistanceRealtime();
+app.MapMessaging();
+app.MapAccounts();
+app.MapStudentVerification();
+app.MapMembers();
+app.MapReports();
 app.MapWebClient();
 
 await app.MigrateDatabaseAsync();

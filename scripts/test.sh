@@ -28,6 +28,7 @@ else
 fi
 
 bash scripts/check-deploy.sh || status=$?
+bash scripts/check-k6.sh || status=$?
 
 echo "tests: $passed passed, $failed failed, $skipped skipped"
 exit $status

@@ -7,8 +7,14 @@ public sealed record NewMember(
     string Phone, string PasswordHash, string Gender, string SchoolCode, string College, string Department,
     string Mbti, string Character, IReadOnlyList<string> Tags, IReadOnlyList<string> Hobbies);
 
+public enum SignUpOutcome { Created, PhoneTaken, UnknownReferrer }
+
+public sealed record SignUpResult(SignUpOutcome Outcome, long MemberId = 0);
+
 public sealed class MemberRepository(MySqlDataSource dataSource)
 {
+    private const int DuplicateKey = 1062;
+
     private const string InsertSql = """
         INSERT INTO members (phone, password_hash, gender, school_code, college, department, mbti, `character`,
                              tags, hobbies, created_at, last_active_at)
@@ -34,5 +40,71 @@ public sealed class MemberRepository(MySqlDataSource dataSource)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         return await InsertAsync(member, connection, null, cancellationToken);
+    }
+
+    // Found rows (not changed rows) are reported by default, so a referrer already at the cap still counts as found.
+    private const string RaiseCapacitySql = """
+        UPDATE members SET room_capacity = LEAST(room_capacity + 1, @maxCapacity) WHERE phone = @referrerPhone
+        """;
+
+    /// <summary>
+    /// Creates the member and, for a referral, raises the referrer's room capacity (capped) in the same
+    /// transaction: either both happen or neither does.
+    /// </summary>
+    public async Task<SignUpResult> SignUpAsync(NewMember member, string? referrerPhone, int maxCapacity, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        try
+        {
+            if (referrerPhone is not null)
+            {
+                var found = await connection.ExecuteAsync(new CommandDefinition(
+                    RaiseCapacitySql, new { referrerPhone, maxCapacity }, transaction, cancellationToken: cancellationToken));
+                if (found == 0)
+                    return new SignUpResult(SignUpOutcome.UnknownReferrer); // disposing the transaction rolls it back
+            }
+            var id = await InsertAsync(member, connection, transaction, cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
+            return new SignUpResult(SignUpOutcome.Created, id);
+        }
+        catch (MySqlException exception) when (exception.Number == DuplicateKey)
+        {
+            return new SignUpResult(SignUpOutcome.PhoneTaken);
+        }
+    }
+
+    private const string PhoneExistsSql = "SELECT EXISTS (SELECT 1 FROM members WHERE phone = @phone)";
+
+    public async Task<bool> PhoneExistsAsync(string phone, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        return await connection.ExecuteScalarAsync<bool>(new CommandDefinition(PhoneExistsSql, new { phone }, cancellationToken: cancellationToken));
+    }
+
+    private const string ExistsSql = "SELECT EXISTS (SELECT 1 FROM members WHERE id = @id)";
+
+    public async Task<bool> ExistsAsync(long id, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        return await connection.ExecuteScalarAsync<bool>(new CommandDefinition(ExistsSql, new { id }, cancellationToken: cancellationToken));
+    }
+
+    // Logins, their refresh tokens and reports on either side go with the member: nothing of a
+    // deleted member remains, and the phone number is free to sign up again.
+    private const string DeleteSql = """
+        DELETE rt FROM refresh_tokens rt JOIN logins l ON l.id = rt.login_id WHERE l.member_id = @id;
+        DELETE FROM logins WHERE member_id = @id;
+        DELETE FROM reports WHERE reported_id = @id OR reporter_id = @id;
+        DELETE FROM members WHERE id = @id;
+        """;
+
+    /// <summary>Hard-deletes a member and its account rows in one transaction.</summary>
+    public async Task DeleteAsync(long id, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        await connection.ExecuteAsync(new CommandDefinition(DeleteSql, new { id }, transaction, cancellationToken: cancellationToken));
+        await transaction.CommitAsync(cancellationToken);
     }
 }

@@ -1,3 +1,5 @@
+using System.Net;
+using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http.Connections;
 using Microsoft.AspNetCore.Mvc.Testing;
@@ -19,6 +21,24 @@ public sealed class DistanceNode(IReadOnlyDictionary<string, string?> settings, 
         builder.UseEnvironment(environment);
         foreach (var (key, value) in settings)
             builder.UseSetting(key, value);
+        builder.ConfigureServices(services => services.AddSingleton<IStartupFilter, TestClientAddress>());
+    }
+
+    /// <summary>Header through which a test plays a client at a given IP (the test server has no real peer address).</summary>
+    public const string ClientIpHeader = "X-Test-Client-Ip";
+
+    private sealed class TestClientAddress : IStartupFilter
+    {
+        public Action<IApplicationBuilder> Configure(Action<IApplicationBuilder> next) => app =>
+        {
+            app.Use((context, nextMiddleware) =>
+            {
+                if (IPAddress.TryParse(context.Request.Headers[ClientIpHeader].ToString(), out var address))
+                    context.Connection.RemoteIpAddress = address;
+                return nextMiddleware(context);
+            });
+            next(app);
+        };
     }
 
     public T Service<T>() where T : notnull => Services.GetRequiredService<T>();

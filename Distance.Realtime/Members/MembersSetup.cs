@@ -1,0 +1,86 @@
+using Distance.Data.Members;
+using Distance.Data.Schools;
+using Distance.Realtime.Accounts;
+using Distance.Realtime.Auth;
+using Distance.Realtime.Errors;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace Distance.Realtime.Members;
+
+/// <summary>PATCH /api/me; null leaves a field unchanged.</summary>
+public sealed record ProfilePatch(string? Department, string? Mbti, string? Character, IReadOnlyList<string?>? Tags, IReadOnlyList<string?>? Hobbies);
+
+internal static class MembersSetup
+{
+    private const int SchoolSearchLimit = 200;
+
+    public static IServiceCollection AddMembers(this IServiceCollection services)
+    {
+        services.AddSingleton<MemberDeletion>();
+        return services;
+    }
+
+    public static WebApplication MapMembers(this WebApplication app)
+    {
+        var members = app.MapGroup("/api").WithTags("Members").RequireAuthorization();
+        members.MapGet("/me", GetMe);
+        members.MapPatch("/me", PatchMe);
+        members.MapDelete("/me", DeleteMe);
+        members.MapGet("/members/{id:long}", GetMember);
+        // Anonymous: a client picks the school before it has an account.
+        app.MapGroup("/api/schools").WithTags("Members").AllowAnonymous().MapGet("", SearchSchools);
+        return app;
+    }
+
+    internal static async Task<Results<Ok<MemberProfile>, ProblemHttpResult>> GetMe(
+        HttpContext http, MemberAccountRepository accounts, CancellationToken cancellationToken)
+    {
+        var row = await accounts.FindAsync(http.User.MemberId(), cancellationToken);
+        return row is null ? Problems.NotFound("The member no longer exists.") : TypedResults.Ok(MemberProfile.From(row));
+    }
+
+    internal static async Task<Results<Ok<MemberProfile>, ValidationProblem, ProblemHttpResult>> PatchMe(
+        ProfilePatch patch, HttpContext http, MemberAccountRepository accounts, CancellationToken cancellationToken)
+    {
+        var errors = new FieldErrors();
+        var changes = new ProfileChanges(
+            patch.Department is null ? null : errors.Text("department", patch.Department, ProfileRules.MaxTextLength),
+            patch.Mbti is null ? null : errors.Mbti(patch.Mbti),
+            patch.Character is null ? null : errors.Text("character", patch.Character, ProfileRules.MaxTextLength),
+            patch.Tags is null ? null : errors.Interests("tags", patch.Tags),
+            patch.Hobbies is null ? null : errors.Interests("hobbies", patch.Hobbies));
+        if (errors.Any)
+            return errors.ToProblem();
+
+        var memberId = http.User.MemberId();
+        var outcome = await accounts.UpdateProfileAsync(memberId, changes, ProfileRules.MinInterests, ProfileRules.MaxInterests, cancellationToken);
+        if (outcome == ProfileUpdateOutcome.InterestCountOutOfRange)
+            return Problems.Validation("tags", ProfileRules.InterestCountMessage);
+        var row = outcome == ProfileUpdateOutcome.Updated ? await accounts.FindAsync(memberId, cancellationToken) : null;
+        return row is null ? Problems.NotFound("The member no longer exists.") : TypedResults.Ok(MemberProfile.From(row));
+    }
+
+    internal static async Task<NoContent> DeleteMe(HttpContext http, MemberDeletion deletion, CancellationToken cancellationToken)
+    {
+        await deletion.DeleteAsync(http.User.MemberId(), cancellationToken);
+        return TypedResults.NoContent();
+    }
+
+    /// <summary>The public profile: <see cref="PublicProfile"/> has no phone number to leak.</summary>
+    internal static async Task<Results<Ok<PublicProfile>, ProblemHttpResult>> GetMember(
+        long id, PublicProfileRepository profiles, CancellationToken cancellationToken)
+    {
+        var row = await profiles.FindAsync(id, cancellationToken);
+        return row is null ? Problems.NotFound("No such member.") : TypedResults.Ok(PublicProfile.From(row));
+    }
+
+    internal static async Task<Results<Ok<IReadOnlyList<SchoolRef>>, ValidationProblem>> SearchSchools(
+        string? query, SchoolRepository schools, CancellationToken cancellationToken)
+    {
+        var prefix = query?.Trim() ?? "";
+        if (prefix.Length > 100)
+            return Problems.Validation("query", "At most 100 characters.");
+        var found = await schools.SearchByPrefixAsync(prefix, SchoolSearchLimit, cancellationToken);
+        return TypedResults.Ok<IReadOnlyList<SchoolRef>>(found.Select(s => new SchoolRef(s.Code, s.Name)).ToList());
+    }
+}

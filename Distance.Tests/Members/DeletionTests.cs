@@ -1,0 +1,57 @@
+using System.Net;
+using System.Net.Http.Json;
+using Distance.Data.Members;
+using Distance.Tests.Infrastructure;
+using Microsoft.AspNetCore.SignalR.Client;
+
+namespace Distance.Tests.Members;
+
+[Collection(nameof(MembersCollection))]
+public sealed class DeletionTests(DistanceFixture fixture)
+{
+    [Fact]
+    public async Task DeletingTheAccountRevokesTokensClosesLiveConnectionsAndFreesThePhone()
+    {
+        var member = await fixture.CreateMemberAsync().Within();
+        var reporter = await fixture.CreateMemberAsync().Within();
+        using var memberClient = fixture.NodeA.CreateClientFrom(accessToken: member.AccessToken);
+        using var reporterClient = fixture.NodeA.CreateClientFrom(accessToken: reporter.AccessToken);
+        Assert.Equal(HttpStatusCode.Created, (await reporterClient.PostAsJsonAsync("/api/reports", new { memberId = member.Id, reason = "spam" }).Within()).StatusCode);
+        Assert.Equal(HttpStatusCode.Created, (await memberClient.PostAsJsonAsync("/api/reports", new { memberId = reporter.Id, reason = "rude" }).Within()).StatusCode);
+        await using var hub = fixture.NodeB.CreateHubConnection(member.AccessToken);
+        var closed = new TaskCompletionSource();
+        hub.Closed += _ => { closed.TrySetResult(); return Task.CompletedTask; };
+        await hub.StartAsync().Within();
+
+        var response = await memberClient.DeleteAsync("/api/me").Within();
+
+        Assert.Equal(HttpStatusCode.NoContent, response.StatusCode);
+        await closed.Task.Within(TimeSpan.FromSeconds(1)); // the socket is on the other node
+        Assert.Equal(HttpStatusCode.Unauthorized, (await memberClient.GetAsync("/api/me").Within()).StatusCode);
+        Assert.Null(await fixture.NodeA.Service<PublicProfileRepository>().FindAsync(member.Id, CancellationToken.None).Within());
+        await (await reporterClient.GetAsync($"/api/members/{member.Id}").Within()).AssertProblemAsync(HttpStatusCode.NotFound, "not_found");
+        Assert.Equal(0, await fixture.ScalarAsync<long>("SELECT COUNT(*) FROM members WHERE id = @Id", member));
+        Assert.Equal(0, await fixture.ScalarAsync<long>("SELECT COUNT(*) FROM logins WHERE member_id = @Id", member));
+        Assert.Equal(0, await fixture.ScalarAsync<long>("SELECT COUNT(*) FROM reports WHERE reported_id = @Id OR reporter_id = @Id", member));
+
+        var token = await fixture.NodeB.VerifyPhoneAsync(member.Phone);
+        using var anonymous = fixture.NodeB.CreateClientFrom();
+        var again = await anonymous.PostAsJsonAsync("/api/members", AccountsTestExtensions.SignUpBody(token)).Within();
+        Assert.Equal(HttpStatusCode.Created, again.StatusCode);
+    }
+
+    [Fact]
+    public async Task ADeletedMembersRefreshTokenNoLongerWorks()
+    {
+        var member = await fixture.SignUpAsync();
+        using var client = fixture.NodeA.CreateClientFrom(accessToken: member.AccessToken);
+
+        Assert.Equal(HttpStatusCode.NoContent, (await client.DeleteAsync("/api/me").Within()).StatusCode);
+
+        using var anonymous = fixture.NodeB.CreateClientFrom();
+        var refresh = await anonymous.PostAsJsonAsync("/api/auth/refresh", new { refreshToken = member.RefreshToken }).Within();
+        await refresh.AssertProblemAsync(HttpStatusCode.Unauthorized, "token_invalid");
+        var login = await anonymous.PostAsJsonAsync("/api/auth/login", new { phone = member.Phone, password = member.Password }).Within();
+        await login.AssertProblemAsync(HttpStatusCode.Unauthorized, "invalid_credentials");
+    }
+}
