@@ -25,8 +25,9 @@ apt_install() {
 # Debian's chromium: a test tool's own browser download cannot work on these machines.
 [ -x /usr/bin/chromium ] || apt_install chromium
 command -v npm >/dev/null || apt_install nodejs npm
-# A Korean font, or names and messages in the screenshots are empty boxes.
+# A Korean font and an emoji font, or names and messages in the screenshots are empty boxes.
 [ -n "$(fc-list :lang=ko 2>/dev/null)" ] || apt_install fonts-nanum
+fc-list 2>/dev/null | grep -qi emoji || apt_install fonts-noto-color-emoji
 
 # npm ci from the committed lock file, again only when the lock file changed since.
 if ! cmp -s "$E2E_DIR/package-lock.json" "$E2E_DIR/node_modules/.installed-lock.json" 2>/dev/null; then

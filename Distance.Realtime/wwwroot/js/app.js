@@ -6,7 +6,7 @@ import {
   sendText, setMe, useHub,
 } from './chat.js';
 import { bindActions, render, setOpenRoom } from './chat-view.js';
-import { $, describeMember, onClick, showError, toast } from './dom.js';
+import { $, describeMember, formatPhone, onClick, showError, toast } from './dom.js';
 import { createHub } from './hub.js';
 import { loadRequests, requestReceived, wireNearby } from './nearby.js';
 import { replaceRooms } from './rooms.js';
@@ -26,7 +26,7 @@ async function loadMe() {
   setMe(me);
   $('#me-nickname').textContent = me.nickname;
   // The nickname (department + MBTI + #id) is in the header already.
-  $('#profile-summary').textContent = [describeMember(me), me.gender, me.phone ? `☎ ${me.phone}` : null]
+  $('#profile-summary').textContent = [describeMember(me), me.gender, me.phone ? `☎ ${formatPhone(me.phone)}` : null]
     .filter(Boolean).join(' · ');
   showVerification(me);
   return me;

@@ -1,6 +1,6 @@
 // Renders the room list and the open conversation from rooms.js. Cheap enough to redraw whole
 // (a handful of rooms, a page or two of messages), which keeps the view a function of the state.
-import { $, describeMember, formatTime, h } from './dom.js';
+import { $, describeMember, formatPhone, formatTime, h } from './dom.js';
 import { activityOrder, rooms, sortedMessages, totalUnread, unread } from './rooms.js';
 
 let openId = null;
@@ -82,7 +82,7 @@ export function renderConversation({ scrollToEnd = false, keepPosition = false }
   $('#conversation-title').textContent = opponentName(room);
   $('#conversation-meta').textContent = [describeMember(room.summary.opponent), inactive ? 'chat ended' : null]
     .filter(Boolean).join(' · ');
-  $('#phone').textContent = room.phone ? `☎ ${room.phone}` : '';
+  $('#phone').textContent = room.phone ? `☎ ${formatPhone(room.phone)}` : '';
   const share = $('#share-phone');
   share.hidden = Boolean(room.phone) || inactive;
   share.textContent = room.consented ? 'Waiting for them…' : 'Share phone';

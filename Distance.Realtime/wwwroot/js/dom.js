@@ -70,6 +70,12 @@ export function formatTime(iso) {
   return Number.isNaN(date.getTime()) ? '' : date.toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
 }
 
+/** Korean mobiles arrive as digits: 01012345678 → 010-1234-5678 for people to read. */
+export function formatPhone(digits) {
+  const match = /^(01\d)(\d{3,4})(\d{4})$/.exec(digits ?? '');
+  return match ? `${match[1]}-${match[2]}-${match[3]}` : (digits ?? '');
+}
+
 export const describeMember = member => member
   ? [member.school?.name, member.department, member.mbti, member.character].filter(Boolean).join(' · ')
   : '';

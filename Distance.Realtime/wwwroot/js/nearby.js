@@ -93,11 +93,12 @@ export function requestReceived(item) {
 
 function renderRequests() {
   const items = [...requests.values()].map(item => h('li', {
-    class: 'item', dataset: { testid: 'request', requestId: item.requestId },
+    class: 'item stacked', dataset: { testid: 'request', requestId: item.requestId },
   },
   h('div', { class: 'grow' }, h('strong', {}, item.from?.nickname ?? '?'), h('div', { class: 'muted' }, describeMember(item.from))),
-  h('button', { type: 'button', onclick: () => answer(item, true).catch(showError) }, 'Accept'),
-  h('button', { type: 'button', class: 'secondary', onclick: () => answer(item, false).catch(showError) }, 'Decline')));
+  h('div', { class: 'actions' },
+    h('button', { type: 'button', onclick: () => answer(item, true).catch(showError) }, 'Accept'),
+    h('button', { type: 'button', class: 'secondary', onclick: () => answer(item, false).catch(showError) }, 'Decline'))));
   $('#requests').replaceChildren(...items);
   $('#requests-empty').hidden = items.length > 0;
 }
