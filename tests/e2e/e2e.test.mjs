@@ -3,6 +3,7 @@
 // e-mail, find each other nearby, open a room and chat in real time; then share phone numbers
 // and leave. Run by scripts/test-e2e.sh, which starts the two nodes (E2E_NODE_A, E2E_NODE_B).
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
 import { copyFileSync, mkdirSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { after, before, test } from 'node:test';
@@ -14,6 +15,7 @@ import { Person } from './person.mjs';
 const here = dirname(fileURLToPath(import.meta.url));
 const artifacts = join(here, 'artifacts');
 const readmeScreenshot = join(here, '..', '..', 'docs', 'screenshots', 'conversation.png');
+const clusterScript = join(here, '..', '..', 'scripts', 'cluster.sh');
 const nodeA = process.env.E2E_NODE_A ?? 'http://127.0.0.1:5501';
 const nodeB = process.env.E2E_NODE_B ?? 'http://127.0.0.1:5502';
 
@@ -47,6 +49,19 @@ before(async () => {
 });
 
 after(() => browser?.close());
+
+/** `scripts/cluster.sh restart I`, with the environment test-e2e.sh gave the cluster. */
+function restartNode(index) {
+  return new Promise((resolve, reject) => {
+    const child = spawn('bash', [clusterScript, 'restart', String(index)], { stdio: ['ignore', 'inherit', 'inherit'] });
+    const timer = setTimeout(() => { child.kill('SIGTERM'); reject(new Error('node restart took over 90 s')); }, 90_000);
+    child.on('error', reject);
+    child.on('exit', code => {
+      clearTimeout(timer);
+      if (code === 0) resolve(); else reject(new Error(`cluster.sh restart ${index} exited with ${code}`));
+    });
+  });
+}
 
 /** A person in a browser context of their own (contexts share nothing: cookies, storage, ...). */
 async function person(name, gender, options = {}) {
@@ -144,6 +159,20 @@ test('two students meet nearby and chat in real time across two nodes', async t 
       mkdirSync(dirname(readmeScreenshot), { recursive: true });
       copyFileSync(join(artifacts, 'woman-04-conversation.png'), readmeScreenshot);
     }
+  });
+
+  await step('her node restarts; what he sent meanwhile reaches her after the reconnect', async () => {
+    // The same node comes back (the page's origin); SyncRoom after the reconnect closes the gap.
+    const restart = restartNode(2);
+    restart.catch(() => {}); // awaited below; this only keeps an early failure from going unhandled
+    await woman.page.locator('[data-testid=connection-state]:not([data-state=connected])').waitFor();
+    await man.send('공연 시작했어요!');
+    await man.send('어디쯤이에요?');
+    await restart;
+    await woman.waitUntilConnected(60_000);
+    await woman.message('어디쯤이에요?').waitFor();
+    assert.deepEqual(await woman.messageTexts(), await man.messageTexts());
+    await woman.waitForUnread(man, 0);
   });
 
   await step('a reload keeps her session and brings the conversation back', async () => {

@@ -63,8 +63,8 @@ export class Person {
     this.signedUpAt = Date.now();
   }
 
-  async waitUntilConnected() {
-    await this.page.locator('[data-testid=connection-state][data-state=connected]').waitFor();
+  async waitUntilConnected(timeout = STEP_TIMEOUT_MS) {
+    await this.page.locator('[data-testid=connection-state][data-state=connected]').waitFor({ timeout });
   }
 
   async verifySchoolEmail() {
