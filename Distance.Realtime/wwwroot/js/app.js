@@ -8,7 +8,7 @@ import {
 import { bindActions, render, setOpenRoom } from './chat-view.js';
 import { $, describeMember, formatPhone, onClick, showError, toast } from './dom.js';
 import { createHub } from './hub.js';
-import { loadRequests, requestReceived, wireNearby } from './nearby.js';
+import { loadRequests, requestReceived, resetNearby, wireNearby } from './nearby.js';
 import { replaceRooms } from './rooms.js';
 
 let hub = null;
@@ -56,6 +56,7 @@ async function leaveApp(reason) {
   await closing?.stop().catch(() => {});
   setMe(null);
   replaceRooms([]);
+  resetNearby();
   setOpenRoom(null);
   render();
   $('#app-view').hidden = true;

@@ -4,7 +4,20 @@ import { $, describeMember, h, onClick, onSubmit, showError, toast } from './dom
 
 const MATCH_COUNT = 10;
 const requests = new Map(); // requestId → { requestId, from, createdAt }
+// What pressing "Chat" led to, per member id: 'room' (hidden from the list) or 'requested'. Kept
+// apart from the list so a newer search, or one that was still in flight, cannot undo it.
+const outcomes = new Map();
+let searches = 0;
 let roomCreated = () => {};
+
+/** Forgets the previous member's people and requests (logout). */
+export function resetNearby() {
+  requests.clear();
+  outcomes.clear();
+  searches++;
+  $('#matches').replaceChildren();
+  renderRequests();
+}
 
 /** roomCreated(room, { open }) is called with each room this part of the page brings about. */
 export function wireNearby(handlers) {
@@ -37,6 +50,7 @@ export function wireNearby(handlers) {
     const query = new URLSearchParams({
       radiusMeters: String(radius), otherSchools: String(form.elements.otherSchools.checked), count: String(MATCH_COUNT),
     });
+    const search = ++searches;
     let result;
     try {
       result = await api('GET', `/api/matches?${query}`);
@@ -44,7 +58,9 @@ export function wireNearby(handlers) {
       if (error.code === 'location_unknown') { toast('Set your location first.'); return; }
       throw error;
     }
-    const items = result.matches.map(({ member, distanceMeters }) => h('li', {
+    if (search !== searches) return; // a newer search (or a logout) came after this one
+    const shown = result.matches.filter(({ member }) => outcomes.get(member.memberId) !== 'room');
+    const items = shown.map(({ member, distanceMeters }) => h('li', {
       class: 'item', dataset: { testid: 'match', memberId: member.memberId },
     },
     h('div', { class: 'grow' },
@@ -52,7 +68,9 @@ export function wireNearby(handlers) {
       h('div', { class: 'muted' }, describeMember(member)),
       h('div', { class: 'muted' }, [...(member.tags ?? []), ...(member.hobbies ?? [])].map(tag => `#${tag}`).join(' '))),
     h('span', { class: 'distance' }, `${Math.round(distanceMeters)} m`),
-    h('button', { type: 'button', onclick: event => startChat(member, event.currentTarget) }, 'Chat')));
+    outcomes.get(member.memberId) === 'requested'
+      ? h('button', { type: 'button', disabled: true }, 'Requested')
+      : h('button', { type: 'button', onclick: event => startChat(member, event.currentTarget) }, 'Chat')));
     $('#matches').replaceChildren(...(items.length ? items : [h('li', { class: 'muted' }, 'Nobody nearby right now.')]));
   }
 
@@ -62,10 +80,12 @@ export function wireNearby(handlers) {
     try {
       const { status, body } = await request('POST', '/api/rooms', { memberId: member.memberId });
       if (status === 202) {
+        outcomes.set(member.memberId, 'requested');
         button.textContent = 'Requested';
         toast(`${member.nickname} has no free room; your request waits in their inbox.`);
         return;
       }
+      outcomes.set(member.memberId, 'room');
       button.closest('li')?.remove();
       roomCreated(body.room, { open: true });
     } catch (error) {
