@@ -20,6 +20,8 @@ export function useHub(connection) { hub = connection; }
 export function setMe(member) { me = member; }
 export const myId = () => me?.memberId;
 
+const delay = ms => new Promise(resolve => setTimeout(resolve, ms));
+
 /** The contract's code from a hub error: HubException's message is exactly the code. */
 function hubCode(error) {
   const match = /([a-z_]+)\s*$/.exec(error?.message ?? '');
@@ -69,10 +71,15 @@ export async function refreshRooms() {
   render();
 }
 
-/** After every connect and reconnect: the server's room list, then SyncRoom for each room. */
+/**
+ * After every connect and reconnect: the server's room list, then SyncRoom for each room the
+ * connection joined (the active ones). An inactive room gets nothing new but its "left" notice,
+ * so it is synced only when the page holds its messages and is behind the summary.
+ */
 export async function catchUp() {
   await refreshRooms();
-  await Promise.all([...rooms.values()].map(room => syncRoom(room).catch(showError)));
+  const behind = room => room.summary.status === 'active' || (room.messages.size > 0 && syncPoint(room) < room.lastSeq);
+  await Promise.all([...rooms.values()].filter(behind).map(room => syncRoom(room).catch(showError)));
   const open = rooms.get(openRoomId());
   if (open) markReadIfOpen(open);
   render();
@@ -80,12 +87,16 @@ export async function catchUp() {
 
 async function syncRoom(room) {
   let afterSeq = syncPoint(room);
+  let limited = 0;
   for (let page = 0; page < MAX_SYNC_PAGES; page++) {
     let messages;
     try {
       messages = await hub.invoke('SyncRoom', room.id, afterSeq);
     } catch (error) {
-      if (hubCode(error) === 'room_not_found') { forgetRoom(room.id); render(); return; }
+      const code = hubCode(error);
+      if (code === 'room_not_found') { forgetRoom(room.id); render(); return; }
+      // The hub's per-member limit: wait a moment and go on (a few times at most).
+      if (code === 'rate_limited' && ++limited <= 3) { await delay(1000 * limited); page--; continue; }
       throw error;
     }
     for (const message of messages) mergeMessage(room, message);
@@ -169,7 +180,7 @@ export async function deliver(room, clientMessageId) {
         item.reason = code ?? 'not sent';
         break;
       }
-      await new Promise(resolve => setTimeout(resolve, SEND_RETRY_DELAYS_MS[attempt] * (code === 'rate_limited' ? 2 : 1)));
+      await delay(SEND_RETRY_DELAYS_MS[attempt] * (code === 'rate_limited' ? 2 : 1));
     }
   }
   render();
