@@ -25,6 +25,9 @@ apt_install() {
 # Debian's chromium: a test tool's own browser download cannot work on these machines.
 [ -x /usr/bin/chromium ] || apt_install chromium
 command -v npm >/dev/null || apt_install nodejs npm
+# playwright-core needs node 20; the page's modules are loaded by node's own ESM detection (20.19+).
+node -e 'const [major, minor] = process.versions.node.split(".").map(Number); process.exit(major > 20 || (major === 20 && minor >= 19) ? 0 : 1)' \
+  || { log "node >= 20.19 is needed for the e2e test (found $(node --version))"; exit 1; }
 # A Korean font and an emoji font, or names and messages in the screenshots are empty boxes.
 [ -n "$(fc-list :lang=ko 2>/dev/null)" ] || apt_install fonts-nanum
 fc-list 2>/dev/null | grep -qi emoji || apt_install fonts-noto-color-emoji
@@ -74,4 +77,4 @@ export E2E_NODE_A="http://127.0.0.1:$((DISTANCE_BASE_PORT + 1))"
 export E2E_NODE_B="http://127.0.0.1:$((DISTANCE_BASE_PORT + 2))"
 cd "$E2E_DIR"
 # The runner's own limit comes first, so the test can still close its browser; `timeout` is the backstop.
-timeout --kill-after=15 "$E2E_TIMEOUT" node --test --test-timeout=$(((E2E_TIMEOUT - 20) * 1000)) e2e.test.mjs
+timeout --kill-after=15 "$E2E_TIMEOUT" node --test --test-timeout=$(((E2E_TIMEOUT - 20) * 1000)) rooms.test.mjs e2e.test.mjs
