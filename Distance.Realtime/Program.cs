@@ -1,13 +1,16 @@
 using Distance.Data.Database;
 using Distance.Realtime.Accounts;
 using Distance.Realtime.Auth;
+using Distance.Realtime.Chat;
 using Distance.Realtime.Errors;
 using Distance.Realtime.Infrastructure;
 using Distance.Realtime.Members;
 using Distance.Realtime.Messaging;
 using Distance.Realtime.Observability;
+using Distance.Realtime.RateLimiting;
 using Distance.Realtime.Realtime;
 using Distance.Realtime.Reports;
+using Distance.Realtime.Rooms;
 using Distance.Realtime.StudentVerification;
 using Distance.Realtime.WebClient;
 
@@ -20,11 +23,14 @@ builder.Services.AddDistanceRedis();
 builder.Services.AddDistanceObservability();
 builder.Services.AddDistanceAuth(builder.Environment);
 builder.Services.AddDistanceRealtime(builder.Configuration);
+builder.Services.AddDistanceRateLimiting();
 builder.Services.AddMessaging(builder.Environment);
 builder.Services.AddAccounts();
 builder.Services.AddStudentVerification();
 builder.Services.AddMembers();
 builder.Services.AddReports();
+builder.Services.AddChat();
+builder.Services.AddRooms();
 builder.Services.AddWebClient();
 
 var app = builder.Build();
@@ -33,6 +39,7 @@ app.ValidateConfiguration();
 app.UseDistanceProblemDetails();
 app.UseAuthentication();
 app.UseAuthorization();
+app.UseDistanceRateLimiting();
 
 app.MapDistanceObservability();
 app.MapDistanceRealtime();
@@ -41,6 +48,7 @@ app.MapAccounts();
 app.MapStudentVerification();
 app.MapMembers();
 app.MapReports();
+app.MapRooms();
 app.MapWebClient();
 
 await app.MigrateDatabaseAsync();

@@ -1,12 +1,17 @@
 #!/usr/bin/env bash
-# The whole test suite: starts (installing when missing) the local Redis and MariaDB, builds,
-# runs every test against them, then the static checks of the deployment files.
+# The whole test suite: starts (installing when missing) the local Redis and MariaDB, checks the
+# deployment files (installing docker-compose and prometheus when missing), builds, and runs
+# every test against them.
 # Extra arguments go to `dotnet test` (e.g. --filter FullyQualifiedName~Chat).
 set -euo pipefail
 source "$(dirname "$0")/env.sh"
 cd "$REPO_ROOT"
 
 bash scripts/services.sh up
+# The deployment checks come first: they install docker-compose and prometheus when missing,
+# and the dashboard test runs that Prometheus against a node.
+deploy_status=0
+bash scripts/check-deploy.sh || deploy_status=$?
 dotnet build Distance.sln -c Release -nologo -clp:ErrorsOnly
 
 results="$LOCAL_DIR/test-results"
@@ -27,7 +32,7 @@ else
   status=1
 fi
 
-bash scripts/check-deploy.sh || status=$?
+[ "$deploy_status" -eq 0 ] || status=$deploy_status
 bash scripts/check-k6.sh || status=$?
 
 echo "tests: $passed passed, $failed failed, $skipped skipped"

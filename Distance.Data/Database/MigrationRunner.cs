@@ -11,7 +11,6 @@ namespace Distance.Data.Database;
 /// </summary>
 public sealed partial class MigrationRunner(ILogger<MigrationRunner> logger)
 {
-    private const string LockName = "distance_migrations";
     private const string ResourcePrefix = "Distance.Data.Migrations.";
 
     private const string CreateHistorySql = """
@@ -35,8 +34,11 @@ public sealed partial class MigrationRunner(ILogger<MigrationRunner> logger)
         await using var connection = new MySqlConnection(builder.ConnectionString);
         await connection.OpenAsync(cancellationToken);
 
+        // GET_LOCK names are server-wide: the database name keeps deployments (and test runs)
+        // sharing one server from queueing behind each other's migrations.
+        var lockName = "distance_migrations:" + database;
         var locked = await connection.ExecuteScalarAsync<int?>(
-            new CommandDefinition("SELECT GET_LOCK(@LockName, 120)", new { LockName }, cancellationToken: cancellationToken));
+            new CommandDefinition("SELECT GET_LOCK(@lockName, 120)", new { lockName }, cancellationToken: cancellationToken));
         if (locked != 1)
             throw new TimeoutException("Another node held the migration lock for 120 s.");
         try
@@ -57,7 +59,7 @@ public sealed partial class MigrationRunner(ILogger<MigrationRunner> logger)
         }
         finally
         {
-            await connection.ExecuteAsync(new CommandDefinition("SELECT RELEASE_LOCK(@LockName)", new { LockName }, cancellationToken: CancellationToken.None));
+            await connection.ExecuteAsync(new CommandDefinition("SELECT RELEASE_LOCK(@lockName)", new { lockName }, cancellationToken: CancellationToken.None));
         }
     }
 

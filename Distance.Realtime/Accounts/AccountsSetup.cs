@@ -1,3 +1,5 @@
+using Distance.Realtime.RateLimiting;
+
 namespace Distance.Realtime.Accounts;
 
 internal static class AccountsSetup
@@ -18,12 +20,11 @@ internal static class AccountsSetup
     /// <summary>Sign-up, phone verification and sessions: all anonymous (they are how a client gets a token).</summary>
     public static WebApplication MapAccounts(this WebApplication app)
     {
-        app.MapGroup("/api")
-            .WithTags("Accounts")
-            .AllowAnonymous()
-            .MapSmsVerification()
-            .MapSignUp()
-            .MapAuth();
+        var api = app.MapGroup("/api").WithTags("Accounts").AllowAnonymous();
+        // Codes cost money and invite enumeration; passwords and tokens invite guessing: each
+        // family gets its own per-IP limit on top of the global one.
+        api.MapGroup("").RequireRateLimiting(RateLimitPolicies.Verification).MapSmsVerification().MapSignUp();
+        api.MapGroup("").RequireRateLimiting(RateLimitPolicies.Auth).MapAuth();
         return app;
     }
 }

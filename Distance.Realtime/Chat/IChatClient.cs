@@ -1,3 +1,5 @@
+using Distance.Realtime.Rooms;
+
 namespace Distance.Realtime.Chat;
 
 /// <summary>Server → client methods of /hubs/chat, as named in the contract.</summary>
@@ -5,7 +7,7 @@ public interface IChatClient
 {
     Task MessageReceived(ChatMessage message);
     Task MessagesRead(long roomId, long memberId, long seq);
-    Task RoomUpdated(object roomSummary);
-    Task RequestReceived(object request);
+    Task RoomUpdated(RoomSummary roomSummary);
+    Task RequestReceived(RoomRequestView request);
     Task PhoneShared(long roomId);
 }

@@ -1,5 +1,6 @@
 using Distance.Data.Members;
 using Distance.Realtime.Accounts;
+using Distance.Realtime.Rooms;
 
 namespace Distance.Realtime.Members;
 
@@ -7,17 +8,17 @@ namespace Distance.Realtime.Members;
 /// DELETE /api/me. Each step is idempotent, so a deletion interrupted half-way (a dependency
 /// down) completes when the client retries with a new login.
 /// </summary>
-public sealed partial class MemberDeletion(MemberSessions sessions, MemberRepository members, ILogger<MemberDeletion> logger)
+public sealed partial class MemberDeletion(
+    MemberSessions sessions, RoomCleanup rooms, MemberRepository members, ILogger<MemberDeletion> logger)
 {
     public async Task DeleteAsync(long memberId, CancellationToken cancellationToken)
     {
         // First nobody can act as the member any more: logins and access tokens revoked, sockets closed on every node.
         await sessions.EndAllAsync(memberId, cancellationToken);
 
-        // ROOM CLEANUP (Chat/Rooms feature, wired by the lead): runs here, while the member row still
-        // exists — the member's active rooms become inactive for the opponent (who then sees the
-        // opponent as deleted), inactive rooms are deleted, pending room requests are dropped.
-        //     await roomCleanup.OnMemberDeletingAsync(memberId, cancellationToken);
+        // The member's active rooms become inactive for the opponent (who then sees the opponent as
+        // deleted), inactive rooms are deleted, pending room requests are dropped.
+        await rooms.OnMemberDeletedAsync(memberId, cancellationToken);
 
         // Then the row goes, with its logins, refresh tokens and reports: the phone can sign up again.
         await members.DeleteAsync(memberId, cancellationToken);

@@ -11,9 +11,11 @@ public sealed class DistanceMetrics
 {
     public const string MeterName = "Distance.Realtime";
 
+    private readonly Meter meter;
+
     public DistanceMetrics(IMeterFactory meterFactory)
     {
-        var meter = meterFactory.Create(MeterName);
+        meter = meterFactory.Create(MeterName);
         MessagesReceived = meter.CreateCounter<long>("distance.chat.messages.received", "{message}", "Chat messages accepted from clients.");
         MessagesDelivered = meter.CreateCounter<long>("distance.chat.messages.delivered", "{message}", "Chat messages broadcast to room members.");
         MessagesPersisted = meter.CreateCounter<long>("distance.chat.messages.persisted", "{message}", "Chat messages durably stored.");
@@ -21,7 +23,20 @@ public sealed class DistanceMetrics
         HubInvocationDuration = meter.CreateHistogram<double>("distance.hub.invocation.duration", "s", "Duration of hub method invocations.");
         RateLimitRejections = meter.CreateCounter<long>("distance.rate_limit.rejections", "{request}", "Requests and hub calls refused by a rate limit, by policy.");
         MatchingQueryDuration = meter.CreateHistogram<double>("distance.matching.query.duration", "s", "Duration of the nearby-members query.");
+        RateLimitLocalDecisions = meter.CreateCounter<long>("distance.rate_limit.local_decisions", "{decision}",
+            "Rate-limit decisions made by the node-local fallback because Redis was unreachable, by policy.");
+        HubFloodDisconnects = meter.CreateCounter<long>("distance.hub.flood_disconnects", "{connection}",
+            "Hub connections closed because they kept calling while rate-limited.");
+        meter.CreateObservableGauge("distance.chat.persistence.lag", () => Volatile.Read(ref persistenceLagSeconds), "s",
+            "Age of the oldest chat message accepted but not yet durably stored (0 when none is waiting).");
+        meter.CreateObservableGauge("distance.chat.rooms.active", () => Interlocked.Read(ref activeRooms), "{room}",
+            "Chat rooms currently active, as last reported by the chat feature.");
+        meter.CreateObservableGauge("distance.gc.memory_limit", () => GC.GetGCMemoryInfo().TotalAvailableMemoryBytes, "By",
+            "Memory the GC may use on this node (the container limit when there is one): the ceiling of the heap alerts.");
     }
+
+    private double persistenceLagSeconds;
+    private long activeRooms;
 
     public Counter<long> MessagesReceived { get; }
     public Counter<long> MessagesDelivered { get; }
@@ -30,4 +45,16 @@ public sealed class DistanceMetrics
     public Histogram<double> HubInvocationDuration { get; }
     public Counter<long> RateLimitRejections { get; }
     public Histogram<double> MatchingQueryDuration { get; }
+    public Counter<long> RateLimitLocalDecisions { get; }
+    public Counter<long> HubFloodDisconnects { get; }
+
+    /// <summary>Sets <c>distance.chat.persistence.lag</c>: the age of the oldest message not yet stored.</summary>
+    public void ReportPersistenceLag(TimeSpan lag) => Volatile.Write(ref persistenceLagSeconds, Math.Max(0, lag.TotalSeconds));
+
+    /// <summary>Sets <c>distance.chat.rooms.active</c>.</summary>
+    public void ReportActiveRooms(long count) => Interlocked.Exchange(ref activeRooms, count);
+
+    /// <summary>Chat: messages waiting for their batch commit on this node (observed from the chat writer's queues).</summary>
+    public void ObserveChatWriteQueue(Func<int> queued) =>
+        meter.CreateObservableGauge("distance.chat.write_queue", queued, "{message}", "Chat messages waiting for their batch commit on this node.");
 }

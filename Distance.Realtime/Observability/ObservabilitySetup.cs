@@ -30,18 +30,35 @@ internal static class ObservabilitySetup
                 .AddRuntimeInstrumentation()
                 .AddProcessInstrumentation()
                 .AddPrometheusExporter());
+        // After OpenTelemetry's own hosted service: only a listening meter provider records the zeros.
+        services.AddHostedService<MetricsWarmUp>();
 
         services.AddHealthChecks()
             .AddRedis(sp => sp.GetRequiredService<IConnectionMultiplexer>(), name: "redis", tags: [ReadyTag], timeout: TimeSpan.FromSeconds(2))
             .AddCheck<MariaDbHealthCheck>("mariadb", tags: [ReadyTag], timeout: TimeSpan.FromSeconds(2));
+        // The same checks, run in the background, feed the distance.health.status gauge.
+        services.AddSingleton<IHealthCheckPublisher, HealthMetrics>();
+        services.Configure<HealthCheckPublisherOptions>(options =>
+        {
+            options.Delay = TimeSpan.FromSeconds(1);
+            options.Period = TimeSpan.FromSeconds(5);
+        });
         return services;
     }
 
     public static WebApplication MapDistanceObservability(this WebApplication app)
     {
         app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
-        app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains(ReadyTag) });
+        app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains(ReadyTag), ResponseWriter = WriteReport });
         app.MapPrometheusScrapingEndpoint("/metrics");
         return app;
     }
+
+    /// <summary>Says which dependency is down, e.g. <c>{"status":"Unhealthy","checks":{"redis":"Unhealthy","mariadb":"Healthy"}}</c>.</summary>
+    private static Task WriteReport(HttpContext context, HealthReport report) =>
+        context.Response.WriteAsJsonAsync(new
+        {
+            status = report.Status.ToString(),
+            checks = report.Entries.ToDictionary(e => e.Key, e => e.Value.Status.ToString()),
+        });
 }

@@ -26,6 +26,14 @@ public sealed class LiveConnections
 
     public int CountFor(long memberId) => byMember.TryGetValue(memberId, out var c) ? c.Count : 0;
 
+    /// <summary>The ids of the member's connections on this node (a copy).</summary>
+    public IReadOnlyList<string> ConnectionIdsOf(long memberId) =>
+        byMember.TryGetValue(memberId, out var c) ? c.Keys.ToList() : [];
+
+    /// <summary>Every connection on this node (a copy), e.g. to refresh their presence.</summary>
+    public IReadOnlyList<(long MemberId, string ConnectionId)> Snapshot() =>
+        byMember.SelectMany(m => m.Value.Keys.Select(c => (m.Key, c))).ToList();
+
     public int Count => byMember.Values.Sum(c => c.Count);
 
     public int AbortAll(long memberId)

@@ -1,6 +1,9 @@
 using Distance.Realtime.Auth;
 using Distance.Realtime.Chat;
 using Distance.Realtime.Infrastructure;
+using Distance.Realtime.RateLimiting;
+using Microsoft.AspNetCore.SignalR.Protocol;
+using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.Options;
 using StackExchange.Redis;
 
@@ -18,6 +21,7 @@ internal static class RealtimeSetup
                 hub.MaximumReceiveMessageSize = realtime.MaximumReceiveMessageSize;
                 hub.StatefulReconnectBufferSize = realtime.StatefulReconnectBufferSize;
                 hub.EnableDetailedErrors = false;
+                hub.AddFilter<HubRateLimitFilter>();
             })
             .AddJsonProtocol()
             .AddMessagePackProtocol()
@@ -28,6 +32,10 @@ internal static class RealtimeSetup
                 redis.Configuration = RedisServiceCollectionExtensions.Configure(options);
                 redis.Configuration.ChannelPrefix = RedisChannel.Literal(options.KeyPrefix + "signalr:");
             });
+
+        // Registered after the framework's protocols: the resolver keeps the last one of each name.
+        services.AddSingleton<IHubProtocol>(sp => new ContractErrorProtocol(ActivatorUtilities.CreateInstance<JsonHubProtocol>(sp)));
+        services.AddSingleton<IHubProtocol>(sp => new ContractErrorProtocol(ActivatorUtilities.CreateInstance<MessagePackHubProtocol>(sp)));
 
         services.AddSingleton<LiveConnections>();
         services.AddSingleton<MemberDisconnects>();

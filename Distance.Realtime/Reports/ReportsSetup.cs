@@ -3,6 +3,7 @@ using Distance.Data.Reports;
 using Distance.Realtime.Accounts;
 using Distance.Realtime.Auth;
 using Distance.Realtime.Errors;
+using Distance.Realtime.RateLimiting;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 
@@ -33,7 +34,8 @@ internal static partial class ReportsSetup
 
     public static WebApplication MapReports(this WebApplication app)
     {
-        app.MapGroup("/api/reports").WithTags("Reports").RequireAuthorization().MapPost("", FileReport);
+        app.MapGroup("/api/reports").WithTags("Reports").RequireAuthorization()
+            .RequireRateLimiting(RateLimitPolicies.Social).MapPost("", FileReport);
         return app;
     }
 

@@ -5,6 +5,7 @@ using Distance.Realtime.Accounts;
 using Distance.Realtime.Auth;
 using Distance.Realtime.Errors;
 using Distance.Realtime.Messaging;
+using Distance.Realtime.RateLimiting;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 
@@ -28,7 +29,8 @@ internal static class StudentVerificationEndpoints
 
     public static WebApplication MapStudentVerification(this WebApplication app)
     {
-        var group = app.MapGroup("/api/verifications/school-email").WithTags("StudentVerification").RequireAuthorization();
+        var group = app.MapGroup("/api/verifications/school-email").WithTags("StudentVerification")
+            .RequireAuthorization().RequireRateLimiting(RateLimitPolicies.Verification);
         group.MapPost("", RequestCode);
         group.MapPost("/confirm", ConfirmCode);
         return app;

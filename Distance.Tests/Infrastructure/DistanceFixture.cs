@@ -29,6 +29,8 @@ public sealed class DistanceFixture : IAsyncLifetime
             ["Jwt:SigningKey"] = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)),
             ["Logging:LogLevel:Default"] = "Warning",
         };
+        foreach (var (key, value) in RateLimitSettings.Generous)
+            Settings[key] = value;
         nodeA = new(() => StartNode(Settings));
         nodeB = new(() => StartNode(Settings));
     }

@@ -16,6 +16,19 @@ public static class TestServices
         $"Server=127.0.0.1;Port={Environment.GetEnvironmentVariable("DISTANCE_MARIADB_PORT") ?? "3307"};" +
         $"User ID=root;Database={database};Maximum Pool Size=200";
 
+    /// <summary>
+    /// Senders a node outside Development insists on (it refuses to boot without real ones);
+    /// they point at closed loopback ports, for tests that never send a code.
+    /// </summary>
+    public static readonly IReadOnlyDictionary<string, string?> PlaceholderSenders = new Dictionary<string, string?>
+    {
+        ["Messaging:Sms:Endpoint"] = "http://127.0.0.1:9/unused",
+        ["Messaging:Smtp:Host"] = "127.0.0.1",
+        ["Messaging:Smtp:Port"] = "9",
+        ["Messaging:Smtp:Security"] = "None",
+        ["Messaging:Smtp:FromAddress"] = "no-reply@distance.test",
+    };
+
     /// <summary>A name no other run or collection uses, so runs never see each other's rows or keys.</summary>
     public static string UniqueName(string prefix) => $"{prefix}_{Guid.NewGuid():N}"[..(prefix.Length + 13)];
 

@@ -11,15 +11,18 @@ namespace Distance.Tests.Messaging;
 [Collection(nameof(MessagingCollection))]
 public sealed class MessagingTests(DistanceFixture fixture)
 {
-    private Dictionary<string, string?> ProductionSettings(FakeSmsProvider? sms = null, FakeSmtpServer? smtp = null) => new(fixture.Settings)
+    private Dictionary<string, string?> ProductionSettings(FakeSmsProvider? sms = null, FakeSmtpServer? smtp = null)
     {
-        ["Messaging:Sms:Endpoint"] = sms?.Endpoint ?? "http://127.0.0.1:9/unused",
-        ["Messaging:Sms:ApiKey"] = "provider-key",
-        ["Messaging:Smtp:Host"] = "127.0.0.1",
-        ["Messaging:Smtp:Port"] = (smtp?.Port ?? 9).ToString(),
-        ["Messaging:Smtp:Security"] = "None",
-        ["Messaging:Smtp:FromAddress"] = "no-reply@distance.test",
-    };
+        var settings = new Dictionary<string, string?>(fixture.Settings);
+        foreach (var (key, value) in TestServices.PlaceholderSenders)
+            settings[key] = value;
+        settings["Messaging:Sms:ApiKey"] = "provider-key";
+        if (sms is not null)
+            settings["Messaging:Sms:Endpoint"] = sms.Endpoint;
+        if (smtp is not null)
+            settings["Messaging:Smtp:Port"] = smtp.Port.ToString();
+        return settings;
+    }
 
     [Fact]
     public async Task TheOutboxListsMessagesNewestFirstOnEveryNode()

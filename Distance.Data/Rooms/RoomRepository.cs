@@ -1,0 +1,120 @@
+using Dapper;
+using Distance.Data.Messages;
+using MySqlConnector;
+
+namespace Distance.Data.Rooms;
+
+/// <summary>Who may use a room: its status and the members who have not left it.</summary>
+public sealed record RoomAccess(long RoomId, bool Active, IReadOnlyList<long> Members)
+{
+    public bool IsMember(long memberId) => Members.Contains(memberId);
+}
+
+/// <summary>A room as one of its members sees it; the opponent is null once deleted.</summary>
+public sealed record RoomSummaryRow(
+    long RoomId, string Status, long? OpponentId, long LastSeq, long ReadSeq, int Exchanges, bool MyConsent,
+    bool? OpponentConsent, DateTime CreatedAt, DateTime LastActivityAt, MessageRow? LastMessage)
+{
+    public bool PhoneShared => MyConsent && OpponentConsent == true;
+}
+
+/// <summary>Reads of rooms for the hub (access, joins) and for room lists.</summary>
+public sealed class RoomRepository(MySqlDataSource dataSource)
+{
+    private const string AccessSql = """
+        SELECT r.status, rm.member_id
+        FROM rooms r LEFT JOIN room_members rm ON rm.room_id = r.id AND rm.left_at IS NULL
+        WHERE r.id = @roomId
+        """;
+
+    private const string ActiveRoomIdsSql = """
+        SELECT rm.room_id
+        FROM room_members rm JOIN rooms r ON r.id = rm.room_id
+        WHERE rm.member_id = @memberId AND rm.left_at IS NULL AND r.status = 'active'
+        """;
+
+    // The opponent is the other room_members row: deleting a member deletes its rows, so a
+    // deleted opponent shows as null while one who merely left still shows.
+    private const string SummariesSql = """
+        SELECT r.id AS RoomId, r.status AS Status, o.member_id AS OpponentId, r.last_seq AS LastSeq, me.read_seq AS ReadSeq,
+               r.exchanges AS Exchanges, me.phone_consent AS MyConsent, o.phone_consent AS OpponentConsent,
+               r.created_at AS CreatedAt, r.last_activity_at AS LastActivityAt,
+               m.room_id AS MessageRoomId, m.seq AS MessageSeq, m.sender_id AS MessageSenderId, m.kind AS MessageKind,
+               m.text AS MessageText, m.sent_at AS MessageSentAt, m.client_message_id AS MessageClientMessageId
+        FROM room_members me
+        JOIN rooms r ON r.id = me.room_id
+        LEFT JOIN room_members o ON o.room_id = r.id AND o.member_id <> me.member_id
+        LEFT JOIN messages m ON m.room_id = r.id AND m.seq = r.last_seq
+        WHERE me.member_id = @memberId AND (me.left_at IS NULL OR @includeLeft) AND (@roomId IS NULL OR r.id = @roomId)
+        ORDER BY r.last_activity_at DESC, r.id DESC
+        """;
+
+    /// <summary>The room's access rule, or null when no such room exists.</summary>
+    public async Task<RoomAccess?> FindAccessAsync(long roomId, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        var rows = (await connection.QueryAsync<(string Status, long? MemberId)>(
+            new CommandDefinition(AccessSql, new { roomId }, cancellationToken: cancellationToken))).ToList();
+        if (rows.Count == 0)
+            return null;
+        return new RoomAccess(roomId, rows[0].Status == RoomStatus.Active, rows.Where(r => r.MemberId is not null).Select(r => r.MemberId!.Value).ToList());
+    }
+
+    public async Task<IReadOnlyList<long>> ActiveRoomIdsAsync(long memberId, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        return (await connection.QueryAsync<long>(new CommandDefinition(ActiveRoomIdsSql, new { memberId }, cancellationToken: cancellationToken))).ToList();
+    }
+
+    /// <summary>The member's current rooms (not left), most recent activity first.</summary>
+    public Task<IReadOnlyList<RoomSummaryRow>> SummariesAsync(long memberId, CancellationToken cancellationToken) =>
+        QuerySummariesAsync(memberId, null, false, cancellationToken);
+
+    /// <summary>
+    /// One room as the member sees it; null when the member is not in it. With
+    /// <paramref name="includeLeft"/>, also a room the member has just left (for its last RoomUpdated).
+    /// </summary>
+    public async Task<RoomSummaryRow?> SummaryAsync(long memberId, long roomId, bool includeLeft, CancellationToken cancellationToken) =>
+        (await QuerySummariesAsync(memberId, roomId, includeLeft, cancellationToken)).FirstOrDefault();
+
+    private async Task<IReadOnlyList<RoomSummaryRow>> QuerySummariesAsync(long memberId, long? roomId, bool includeLeft, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        var rows = await connection.QueryAsync<SummaryRow>(new CommandDefinition(
+            SummariesSql, new { memberId, roomId, includeLeft }, cancellationToken: cancellationToken));
+        return rows.Select(r => r.ToSummary()).ToList();
+    }
+
+    private sealed class SummaryRow
+    {
+        public long RoomId { get; set; }
+        public string Status { get; set; } = "";
+        public long? OpponentId { get; set; }
+        public long LastSeq { get; set; }
+        public long ReadSeq { get; set; }
+        public int Exchanges { get; set; }
+        public bool MyConsent { get; set; }
+        public bool? OpponentConsent { get; set; }
+        public DateTime CreatedAt { get; set; }
+        public DateTime LastActivityAt { get; set; }
+        public long? MessageRoomId { get; set; }
+        public long? MessageSeq { get; set; }
+        public long? MessageSenderId { get; set; }
+        public string? MessageKind { get; set; }
+        public string? MessageText { get; set; }
+        public DateTime? MessageSentAt { get; set; }
+        public Guid? MessageClientMessageId { get; set; }
+
+        public RoomSummaryRow ToSummary() => new(
+            RoomId, Status, OpponentId, LastSeq, ReadSeq, Exchanges, MyConsent, OpponentConsent,
+            DateTime.SpecifyKind(CreatedAt, DateTimeKind.Utc), DateTime.SpecifyKind(LastActivityAt, DateTimeKind.Utc),
+            MessageRoomId is null ? null : MessageRepository.Utc(new MessageRow(
+                MessageRoomId.Value, MessageSeq!.Value, MessageSenderId, MessageKind!, MessageText!, MessageSentAt!.Value, MessageClientMessageId)));
+    }
+}
+
+public static class RoomStatus
+{
+    public const string Active = "active";
+    public const string Inactive = "inactive";
+}

@@ -1,0 +1,173 @@
+using System.Threading.Channels;
+using Distance.Data.Messages;
+using Distance.Realtime.Observability;
+using Microsoft.Extensions.Options;
+
+namespace Distance.Realtime.Chat;
+
+/// <summary>
+/// The durable send path. Hub calls queue their message here and wait; each writer loop takes
+/// whatever has queued up (up to MaxBatchSize) and commits it in one MariaDB transaction, then
+/// broadcasts the stored messages and completes the waiting calls. Many messages share one commit
+/// (and one log flush), so throughput grows with load while an ack still means "committed".
+/// Rooms are sharded over the loops by id, so one room's messages leave a node in seq order.
+/// Queues are bounded: a full queue makes senders wait briefly, then answers "unavailable".
+/// </summary>
+public sealed partial class MessageWriter : IHostedService
+{
+    private readonly MessageBatchRepository store;
+    private readonly WritePipeline resilience;
+    private readonly MessageFanout fanout;
+    private readonly DistanceMetrics metrics;
+    private readonly ChatOptions options;
+    private readonly TimeProvider clock;
+    private readonly ILogger<MessageWriter> logger;
+    private readonly Channel<Pending>[] shards;
+    private readonly CancellationTokenSource stopping = new();
+    private Task[] loops = [];
+
+    public MessageWriter(
+        MessageBatchRepository store, WritePipeline resilience, MessageFanout fanout, DistanceMetrics metrics,
+        IOptions<ChatOptions> options, TimeProvider clock, ILogger<MessageWriter> logger)
+    {
+        this.store = store;
+        this.resilience = resilience;
+        this.fanout = fanout;
+        this.metrics = metrics;
+        this.options = options.Value;
+        this.clock = clock;
+        this.logger = logger;
+        shards = Enumerable.Range(0, this.options.Writers)
+            .Select(_ => Channel.CreateBounded<Pending>(new BoundedChannelOptions(this.options.WriteQueueCapacity)
+            {
+                FullMode = BoundedChannelFullMode.Wait,
+                SingleReader = true,
+            }))
+            .ToArray();
+        metrics.ObserveChatWriteQueue(() => shards.Sum(s => s.Reader.Count));
+    }
+
+    /// <summary>Stores the message durably (or recognises a resend) and returns its fate.</summary>
+    /// <exception cref="ChatUnavailableException">MariaDB is failing, the queue stayed full, or the node is stopping.</exception>
+    public async Task<AppendResult> WriteAsync(NewTextMessage message, CancellationToken cancellationToken)
+    {
+        if (resilience.IsOpen)
+            throw new ChatUnavailableException("The message store is unavailable.");
+        var pending = new Pending(message, new TaskCompletionSource<AppendResult>(TaskCreationOptions.RunContinuationsAsynchronously), clock.GetTimestamp());
+        var shard = shards[(int)(message.RoomId % shards.Length)].Writer;
+        if (!shard.TryWrite(pending))
+            await WaitForRoomAsync(shard, pending, cancellationToken);
+        // Once queued, the writer decides the outcome; a caller that goes away just stops waiting.
+        return await pending.Completion.Task.WaitAsync(cancellationToken);
+    }
+
+    private async Task WaitForRoomAsync(ChannelWriter<Pending> shard, Pending pending, CancellationToken cancellationToken)
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(options.EnqueueTimeout);
+        try
+        {
+            await shard.WriteAsync(pending, timeout.Token);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw new ChatUnavailableException("The write queue stayed full.");
+        }
+        catch (ChannelClosedException)
+        {
+            throw new ChatUnavailableException("The node is shutting down.");
+        }
+    }
+
+    public Task StartAsync(CancellationToken cancellationToken)
+    {
+        loops = shards.Select(s => Task.Run(() => RunAsync(s.Reader), CancellationToken.None)).ToArray();
+        return Task.CompletedTask;
+    }
+
+    /// <summary>Stops taking messages, commits what is queued, and gives up only when the host's shutdown time runs out.</summary>
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        foreach (var shard in shards)
+            shard.Writer.TryComplete();
+        try
+        {
+            await Task.WhenAll(loops).WaitAsync(cancellationToken);
+        }
+        catch (OperationCanceledException)
+        {
+            await stopping.CancelAsync();
+        }
+    }
+
+    private async Task RunAsync(ChannelReader<Pending> reader)
+    {
+        var batch = new List<Pending>(options.MaxBatchSize);
+        while (await reader.WaitToReadAsync(CancellationToken.None))
+        {
+            while (batch.Count < options.MaxBatchSize && reader.TryRead(out var pending))
+                batch.Add(pending);
+            // Persistence lag: how long the oldest message of this batch has waited for its commit;
+            // zero again once the queue has drained.
+            metrics.ReportPersistenceLag(clock.GetElapsedTime(batch[0].QueuedAt));
+            try
+            {
+                await CommitAsync(batch);
+            }
+            catch (Exception exception)
+            {
+                // Never let one bad batch stop the loop; its callers learn it failed.
+                LogBatchFailed(exception, batch.Count);
+                foreach (var pending in batch)
+                    pending.Completion.TrySetException(new ChatUnavailableException("The batch failed.", exception));
+            }
+            batch.Clear();
+            if (reader.Count == 0)
+                metrics.ReportPersistenceLag(TimeSpan.Zero);
+        }
+    }
+
+    private async Task CommitAsync(List<Pending> batch)
+    {
+        var now = clock.GetUtcNow().UtcDateTime;
+        // MariaDB keeps milliseconds; the ack must carry exactly what history will return.
+        var sentAt = new DateTime(now.Ticks - now.Ticks % TimeSpan.TicksPerMillisecond, DateTimeKind.Utc);
+        var messages = batch.Select(p => p.Message).ToList();
+        IReadOnlyList<AppendResult> results;
+        try
+        {
+            results = await resilience.Pipeline.ExecuteAsync(
+                async token => await store.AppendAsync(messages, sentAt, token), stopping.Token);
+        }
+        catch (Exception exception)
+        {
+            LogBatchFailed(exception, batch.Count);
+            foreach (var pending in batch)
+                pending.Completion.TrySetException(new ChatUnavailableException("The message store is unavailable.", exception));
+            return;
+        }
+
+        var stored = new List<StoredMessage>();
+        for (var i = 0; i < batch.Count; i++)
+            if (results[i].Outcome == AppendOutcome.Stored)
+                stored.Add(new StoredMessage(messages[i], results[i]));
+        metrics.MessagesPersisted.Add(stored.Count);
+
+        // The broadcasts are issued (in seq order) before the acks are released, then awaited.
+        var publishing = fanout.PublishAsync(stored);
+        for (var i = 0; i < batch.Count; i++)
+            batch[i].Completion.TrySetResult(results[i]);
+        await publishing;
+    }
+
+    private sealed record Pending(NewTextMessage Message, TaskCompletionSource<AppendResult> Completion, long QueuedAt);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "A batch of {Count} chat messages could not be stored")]
+    private partial void LogBatchFailed(Exception exception, int count);
+}
+
+/// <summary>A message this node just stored, with its seq, timestamp and recipient.</summary>
+public sealed record StoredMessage(NewTextMessage Message, AppendResult Result);
+
+/// <summary>A dependency of the send path is down; the hub answers "unavailable" and the client retries with the same id.</summary>
+public sealed class ChatUnavailableException(string message, Exception? inner = null) : Exception(message, inner);

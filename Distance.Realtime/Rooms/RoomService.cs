@@ -1,0 +1,117 @@
+using System.Globalization;
+using Distance.Data.Members;
+using Distance.Data.Rooms;
+using Distance.Realtime.Chat;
+using Microsoft.AspNetCore.SignalR;
+using Microsoft.Extensions.Options;
+
+namespace Distance.Realtime.Rooms;
+
+/// <summary>
+/// Room changes and what they tell the members: each change is committed first, then the room's
+/// cached access rule in Redis is rewritten, then connections join or leave the room's group on
+/// every node (RoomSignals) and the members get RoomUpdated, RequestReceived or PhoneShared.
+/// </summary>
+public sealed partial class RoomService(
+    RoomCreationRepository creation, RoomLeaveRepository leaving, PhoneConsentRepository phones,
+    PublicProfileRepository profiles, RoomViews views, RoomDirectory directory, RoomSignals signals,
+    IHubContext<ChatHub, IChatClient> hub, IOptions<ChatOptions> options, TimeProvider clock, ILogger<RoomService> logger)
+{
+    public sealed record Created(CreateRoomResult Result, RoomSummary? Room = null, RoomRequestView? Request = null);
+
+    /// <summary>POST /api/rooms: a new or existing room for the caller, or a request in the opponent's inbox.</summary>
+    public async Task<Created> CreateAsync(long callerId, long opponentId, CancellationToken cancellationToken)
+    {
+        var result = await creation.CreateOrRequestAsync(callerId, opponentId, cancellationToken);
+        switch (result.Outcome)
+        {
+            case CreateRoomOutcome.Created:
+                return new Created(result, await AnnounceNewRoomAsync(result.RoomId, callerId, opponentId, cancellationToken));
+            case CreateRoomOutcome.Existing:
+                return new Created(result, await views.FindAsync(callerId, result.RoomId, cancellationToken));
+            case CreateRoomOutcome.Requested:
+                var request = await views.RequestAsync(result.RequestId, cancellationToken);
+                if (result.NewRequest && request is not null)
+                    await BestEffortAsync(() => hub.Clients.User(Id(opponentId)).RequestReceived(request));
+                return new Created(result, Request: request);
+            default:
+                return new Created(result);
+        }
+    }
+
+    /// <summary>Accepting a request opens the room (capacity is checked again).</summary>
+    public async Task<Created> AcceptAsync(long memberId, long requestId, CancellationToken cancellationToken)
+    {
+        var result = await creation.AcceptAsync(memberId, requestId, cancellationToken);
+        return result.Outcome switch
+        {
+            CreateRoomOutcome.Created => new Created(result, await AnnounceNewRoomAsync(result.RoomId, memberId, result.OpponentId, cancellationToken)),
+            CreateRoomOutcome.Existing => new Created(result, await views.FindAsync(memberId, result.RoomId, cancellationToken)),
+            _ => new Created(result),
+        };
+    }
+
+    public async Task<LeaveOutcome> LeaveAsync(long memberId, long roomId, CancellationToken cancellationToken)
+    {
+        var me = await profiles.FindAsync(memberId, cancellationToken);
+        var now = clock.GetUtcNow().UtcDateTime;
+        var sentAt = new DateTime(now.Ticks - now.Ticks % TimeSpan.TicksPerMillisecond, DateTimeKind.Utc);
+        var text = $"{me?.Nickname ?? "#" + Id(memberId)} left";
+        var result = await leaving.LeaveAsync(roomId, memberId, text, sentAt, cancellationToken);
+        if (result.Outcome == LeaveOutcome.Deleted)
+        {
+            await directory.PublishAsync(roomId, null);
+            await signals.PublishAsync(new RoomSignal(memberId, roomId, Join: false, Summary: null));
+        }
+        else if (result is { Outcome: LeaveOutcome.Left, OpponentId: { } opponentId, SystemMessage: { } system })
+        {
+            await directory.PublishAsync(roomId, new RoomAccess(roomId, false, [opponentId]));
+            // To the users, not the group: the group is being dissolved at the same moment.
+            await BestEffortAsync(() => hub.Clients.Users([Id(memberId), Id(opponentId)]).MessageReceived(ChatMessage.From(system)));
+            await signals.PublishAsync(
+                new RoomSignal(memberId, roomId, false, await views.FindAsync(memberId, roomId, includeLeft: true, cancellationToken)),
+                new RoomSignal(opponentId, roomId, false, await views.FindAsync(opponentId, roomId, cancellationToken)));
+        }
+        return result.Outcome;
+    }
+
+    public async Task<ConsentResult> ConsentAsync(long memberId, long roomId, CancellationToken cancellationToken)
+    {
+        var result = await phones.ConsentAsync(roomId, memberId, options.Value.PhoneConsentMinimumExchanges, cancellationToken);
+        if (result is { BecameShared: true, OpponentId: { } opponentId })
+        {
+            await BestEffortAsync(() => hub.Clients.Users([Id(memberId), Id(opponentId)]).PhoneShared(roomId));
+            foreach (var member in new[] { memberId, opponentId })
+                if (await views.FindAsync(member, roomId, cancellationToken) is { } summary)
+                    await BestEffortAsync(() => hub.Clients.User(Id(member)).RoomUpdated(summary));
+        }
+        return result;
+    }
+
+    private async Task<RoomSummary?> AnnounceNewRoomAsync(long roomId, long callerId, long opponentId, CancellationToken cancellationToken)
+    {
+        await directory.PublishAsync(roomId, new RoomAccess(roomId, true, [callerId, opponentId]));
+        var mine = await views.FindAsync(callerId, roomId, cancellationToken);
+        var theirs = await views.FindAsync(opponentId, roomId, cancellationToken);
+        await signals.PublishAsync(new RoomSignal(callerId, roomId, true, mine), new RoomSignal(opponentId, roomId, true, theirs));
+        return mine;
+    }
+
+    /// <summary>Notifications follow a committed change: if Redis is down they are lost (clients resync), the request still succeeds.</summary>
+    private async Task BestEffortAsync(Func<Task> send)
+    {
+        try
+        {
+            await send();
+        }
+        catch (Exception exception) when (exception is StackExchange.Redis.RedisException or TimeoutException)
+        {
+            LogNotifyFailed(exception);
+        }
+    }
+
+    private static string Id(long memberId) => memberId.ToString(CultureInfo.InvariantCulture);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "A room notification could not be sent")]
+    private partial void LogNotifyFailed(Exception exception);
+}

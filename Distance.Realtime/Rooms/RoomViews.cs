@@ -1,0 +1,61 @@
+using Distance.Data.Members;
+using Distance.Data.Rooms;
+using Distance.Realtime.Chat;
+using Distance.Realtime.Members;
+
+namespace Distance.Realtime.Rooms;
+
+/// <summary>Builds the contract's room summaries and request views from rows and public profiles.</summary>
+public sealed class RoomViews(RoomRepository rooms, RoomRequestRepository requests, PublicProfileRepository profiles)
+{
+    public async Task<IReadOnlyList<RoomSummary>> ListAsync(long memberId, CancellationToken cancellationToken)
+    {
+        var rows = await rooms.SummariesAsync(memberId, cancellationToken);
+        var opponents = await profiles.FindAsync(
+            rows.Where(r => r.OpponentId is not null).Select(r => r.OpponentId!.Value).Distinct().ToList(), cancellationToken);
+        return rows.Select(r => ToSummary(r, opponents)).ToList();
+    }
+
+    /// <summary>The room as <paramref name="memberId"/> sees it; null when not a member (see <see cref="RoomRepository.SummaryAsync"/>).</summary>
+    public Task<RoomSummary?> FindAsync(long memberId, long roomId, CancellationToken cancellationToken) =>
+        FindAsync(memberId, roomId, false, cancellationToken);
+
+    public async Task<RoomSummary?> FindAsync(long memberId, long roomId, bool includeLeft, CancellationToken cancellationToken)
+    {
+        var row = await rooms.SummaryAsync(memberId, roomId, includeLeft, cancellationToken);
+        if (row is null)
+            return null;
+        var opponents = row.OpponentId is { } id
+            ? await profiles.FindAsync([id], cancellationToken)
+            : new Dictionary<long, PublicProfileRow>();
+        return ToSummary(row, opponents);
+    }
+
+    public async Task<IReadOnlyList<RoomRequestView>> IncomingAsync(long memberId, CancellationToken cancellationToken)
+    {
+        var rows = await requests.IncomingAsync(memberId, cancellationToken);
+        var senders = await profiles.FindAsync(rows.Select(r => r.FromMemberId).Distinct().ToList(), cancellationToken);
+        // A request from a member deleted meanwhile is not shown.
+        return rows.Where(r => senders.ContainsKey(r.FromMemberId))
+            .Select(r => new RoomRequestView(r.Id, PublicProfile.From(senders[r.FromMemberId]), r.CreatedAt))
+            .ToList();
+    }
+
+    public async Task<RoomRequestView?> RequestAsync(long requestId, CancellationToken cancellationToken)
+    {
+        var row = await requests.FindAsync(requestId, cancellationToken);
+        var sender = row is null ? null : await profiles.FindAsync(row.FromMemberId, cancellationToken);
+        return row is null || sender is null ? null : new RoomRequestView(row.Id, PublicProfile.From(sender), row.CreatedAt);
+    }
+
+    private static RoomSummary ToSummary(RoomSummaryRow row, IReadOnlyDictionary<long, PublicProfileRow> opponents) => new(
+        row.RoomId,
+        row.Status,
+        row.OpponentId is { } id && opponents.TryGetValue(id, out var opponent) ? PublicProfile.From(opponent) : null,
+        row.LastMessage is null ? null : ChatMessage.From(row.LastMessage),
+        row.LastSeq,
+        Math.Max(0, row.LastSeq - row.ReadSeq),
+        row.Exchanges,
+        row.PhoneShared,
+        row.CreatedAt);
+}
