@@ -47,7 +47,8 @@ bash scripts/services.sh up
 database="distance_e2e_${DISTANCE_BASE_PORT}"
 prefix="distance-e2e-${DISTANCE_BASE_PORT}:"
 mariadb --protocol=tcp -h 127.0.0.1 -P "$MARIADB_PORT" -uroot -e "DROP DATABASE IF EXISTS \`$database\`"
-redis-cli -h 127.0.0.1 -p "$REDIS_PORT" --scan --pattern "${prefix}*" \
+# The rate limiter's keys carry the prefix inside (rl:tb:{<prefix>…}), hence the leading *.
+redis-cli -h 127.0.0.1 -p "$REDIS_PORT" --scan --pattern "*${prefix}*" \
   | xargs -r -n 500 redis-cli -h 127.0.0.1 -p "$REDIS_PORT" del >/dev/null
 export Database__ConnectionString; Database__ConnectionString="$(local_mariadb_connection "$database")"
 export Redis__ConnectionString; Redis__ConnectionString="$(local_redis_connection)"
