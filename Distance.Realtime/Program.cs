@@ -4,6 +4,7 @@ using Distance.Realtime.Auth;
 using Distance.Realtime.Chat;
 using Distance.Realtime.Errors;
 using Distance.Realtime.Infrastructure;
+using Distance.Realtime.Matching;
 using Distance.Realtime.Members;
 using Distance.Realtime.Messaging;
 using Distance.Realtime.Observability;
@@ -31,6 +32,7 @@ builder.Services.AddMembers();
 builder.Services.AddReports();
 builder.Services.AddChat();
 builder.Services.AddRooms();
+builder.Services.AddMatching();
 builder.Services.AddWebClient();
 
 var app = builder.Build();
@@ -49,6 +51,7 @@ app.MapStudentVerification();
 app.MapMembers();
 app.MapReports();
 app.MapRooms();
+app.MapMatching();
 app.MapWebClient();
 
 await app.MigrateDatabaseAsync();

@@ -21,11 +21,11 @@ up() {
   local count="${1:-2}"
   mkdir -p "$CLUSTER_DIR"
   if [ -z "${Database__ConnectionString:-}" ] || [ -z "${Redis__ConnectionString:-}" ]; then
-    local before; before=$(bash scripts/services.sh status)
-    bash scripts/services.sh up
-    # Remember whether we started them, so `down` stops only what `up` started.
-    echo "$before" | grep -q "redis down" && touch "$CLUSTER_DIR/started-redis"
-    echo "$before" | grep -q "mariadb down" && touch "$CLUSTER_DIR/started-mariadb"
+    # Remember what this call started (services.sh says so), so `down` stops only that and never
+    # a Redis or MariaDB that somebody else was already using.
+    local started; started=$(bash scripts/services.sh up)
+    echo "$started" | grep -q "started redis" && touch "$CLUSTER_DIR/started-redis"
+    echo "$started" | grep -q "started mariadb" && touch "$CLUSTER_DIR/started-mariadb"
     export Database__ConnectionString="${Database__ConnectionString:-$(local_mariadb_connection distance)}"
     export Redis__ConnectionString="${Redis__ConnectionString:-$(local_redis_connection)}"
   fi
