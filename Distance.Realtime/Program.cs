@@ -13,6 +13,7 @@ using Distance.Realtime.Realtime;
 using Distance.Realtime.Reports;
 using Distance.Realtime.Rooms;
 using Distance.Realtime.StudentVerification;
+using Distance.Realtime.WebClient;
 
 var builder = WebApplication.CreateBuilder(args);
 
@@ -32,6 +33,7 @@ builder.Services.AddReports();
 builder.Services.AddChat();
 builder.Services.AddRooms();
 builder.Services.AddMatching();
+builder.Services.AddWebClient();
 
 var app = builder.Build();
 app.ValidateConfiguration();
@@ -50,6 +52,7 @@ app.MapMembers();
 app.MapReports();
 app.MapRooms();
 app.MapMatching();
+app.MapWebClient();
 
 await app.MigrateDatabaseAsync();
 await app.RunAsync();
