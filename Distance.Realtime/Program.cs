@@ -4,6 +4,7 @@ using Distance.Realtime.Auth;
 using Distance.Realtime.Chat;
 using Distance.Realtime.Errors;
 using Distance.Realtime.Infrastructure;
+using Distance.Realtime.Matching;
 using Distance.Realtime.Members;
 using Distance.Realtime.Messaging;
 using Distance.Realtime.Observability;
@@ -12,6 +13,7 @@ using Distance.Realtime.Realtime;
 using Distance.Realtime.Reports;
 using Distance.Realtime.Rooms;
 using Distance.Realtime.StudentVerification;
+using Distance.Realtime.WebClient;
 
 var builder = WebApplication.CreateBuilder(args);
 
@@ -30,6 +32,8 @@ builder.Services.AddMembers();
 builder.Services.AddReports();
 builder.Services.AddChat();
 builder.Services.AddRooms();
+builder.Services.AddMatching();
+builder.Services.AddWebClient();
 builder.Services.AddSecretChecks(builder.Environment);
 
 var app = builder.Build();
@@ -49,6 +53,8 @@ app.MapStudentVerification();
 app.MapMembers();
 app.MapReports();
 app.MapRooms();
+app.MapMatching();
+app.MapWebClient();
 
 await app.MigrateDatabaseAsync();
 await app.RunAsync();

@@ -3,6 +3,8 @@
 #   scripts/cluster.sh up N     local Redis + MariaDB, a Release build, N nodes on 127.0.0.1:5001..500N
 #   scripts/cluster.sh down     stops every process `up` started; nothing stray remains
 #   scripts/cluster.sh status
+#   scripts/cluster.sh restart I   stops node I (SIGTERM, as a deploy or crash would) and starts it
+#                               again on its port from the same build, with the current environment
 # Environment variables reach the nodes as ASP.NET Core configuration (Section__Key=value).
 # With Database__ConnectionString and Redis__ConnectionString set, no local service is started.
 set -euo pipefail
@@ -19,11 +21,11 @@ up() {
   local count="${1:-2}"
   mkdir -p "$CLUSTER_DIR"
   if [ -z "${Database__ConnectionString:-}" ] || [ -z "${Redis__ConnectionString:-}" ]; then
-    local before; before=$(bash scripts/services.sh status)
-    bash scripts/services.sh up
-    # Remember whether we started them, so `down` stops only what `up` started.
-    echo "$before" | grep -q "redis down" && touch "$CLUSTER_DIR/started-redis"
-    echo "$before" | grep -q "mariadb down" && touch "$CLUSTER_DIR/started-mariadb"
+    # Remember what this call started (services.sh says so), so `down` stops only that and never
+    # a Redis or MariaDB that somebody else was already using.
+    local started; started=$(bash scripts/services.sh up)
+    echo "$started" | grep -q "started redis" && touch "$CLUSTER_DIR/started-redis"
+    echo "$started" | grep -q "started mariadb" && touch "$CLUSTER_DIR/started-mariadb"
     export Database__ConnectionString="${Database__ConnectionString:-$(local_mariadb_connection distance)}"
     export Redis__ConnectionString="${Redis__ConnectionString:-$(local_redis_connection)}"
   fi
@@ -33,28 +35,57 @@ up() {
   fi
 
   for i in $(seq 1 "$count"); do
-    local port=$((BASE_PORT + i)) pidfile="$CLUSTER_DIR/node-$i.pid"
-    if alive "$pidfile"; then continue; fi
-    # Started from the build folder so the node reads its own appsettings; exec keeps the
-    # recorded pid the node's own, so `down` and the fault drills signal the right process.
-    (cd "$BIN_DIR" && ASPNETCORE_ENVIRONMENT="${ASPNETCORE_ENVIRONMENT:-Development}" \
-      exec nohup dotnet Distance.Realtime.dll --urls "http://127.0.0.1:$port" \
-      >"$CLUSTER_DIR/node-$i.log" 2>&1) &
-    echo $! >"$pidfile"
+    # A fresh log per `up`; `restart` appends to it.
+    alive "$CLUSTER_DIR/node-$i.pid" || : >"$CLUSTER_DIR/node-$i.log"
+    start_node "$i"
   done
-
-  for i in $(seq 1 "$count"); do
-    local port=$((BASE_PORT + i)) ready=""
-    for _ in $(seq 600); do
-      if curl -fsS -o /dev/null "http://127.0.0.1:$port/health/ready" 2>/dev/null; then ready=1; break; fi
-      alive "$CLUSTER_DIR/node-$i.pid" || break
-      sleep 0.1
-    done
-    if [ -z "$ready" ]; then
-      log "node $i did not become ready; see $CLUSTER_DIR/node-$i.log"; tail -20 "$CLUSTER_DIR/node-$i.log" >&2; exit 1
-    fi
-  done
+  for i in $(seq 1 "$count"); do wait_ready "$i"; done
   status
+}
+
+start_node() {
+  local i=$1 port=$((BASE_PORT + $1)) pidfile="$CLUSTER_DIR/node-$1.pid"
+  if alive "$pidfile"; then return; fi
+  # Started from the build folder so the node reads its own appsettings; exec keeps the
+  # recorded pid the node's own, so `down` and the fault drills signal the right process.
+  (cd "$BIN_DIR" && ASPNETCORE_ENVIRONMENT="${ASPNETCORE_ENVIRONMENT:-Development}" \
+    exec nohup dotnet Distance.Realtime.dll --urls "http://127.0.0.1:$port" \
+    >>"$CLUSTER_DIR/node-$i.log" 2>&1) &
+  echo $! >"$pidfile"
+}
+
+wait_ready() {
+  local i=$1 port=$((BASE_PORT + $1)) ready=""
+  for _ in $(seq 600); do
+    if curl -fsS -o /dev/null "http://127.0.0.1:$port/health/ready" 2>/dev/null; then ready=1; break; fi
+    alive "$CLUSTER_DIR/node-$i.pid" || break
+    sleep 0.1
+  done
+  if [ -z "$ready" ]; then
+    log "node $i did not become ready; see $CLUSTER_DIR/node-$i.log"; tail -20 "$CLUSTER_DIR/node-$i.log" >&2; exit 1
+  fi
+}
+
+stop_pids() {
+  [ $# -gt 0 ] || return 0
+  # SIGTERM lets each node drain its connections; a node that does not stop in time is killed.
+  kill -TERM "$@" 2>/dev/null || true
+  for _ in $(seq 250); do
+    local running=0
+    for pid in "$@"; do kill -0 "$pid" 2>/dev/null && running=1; done
+    [ $running -eq 0 ] && return 0
+    sleep 0.1
+  done
+  kill -KILL "$@" 2>/dev/null || true
+}
+
+restart() {
+  local i=$1 pidfile="$CLUSTER_DIR/node-$1.pid"
+  [ -x "$BIN_DIR/Distance.Realtime" ] || [ -f "$BIN_DIR/Distance.Realtime.dll" ] || { log "no build: run 'up' first"; exit 1; }
+  if alive "$pidfile"; then stop_pids "$(cat "$pidfile")"; fi
+  rm -f "$pidfile"
+  start_node "$i"
+  wait_ready "$i"
 }
 
 status() {
@@ -73,17 +104,7 @@ down() {
     alive "$pidfile" && pids+=("$(cat "$pidfile")")
     rm -f "$pidfile"
   done
-  if [ ${#pids[@]} -gt 0 ]; then
-    # SIGTERM lets each node drain its connections; a node that does not stop in time is killed.
-    kill -TERM "${pids[@]}" 2>/dev/null || true
-    for _ in $(seq 250); do
-      local running=0
-      for pid in "${pids[@]}"; do kill -0 "$pid" 2>/dev/null && running=1; done
-      [ $running -eq 0 ] && break
-      sleep 0.1
-    done
-    kill -KILL "${pids[@]}" 2>/dev/null || true
-  fi
+  stop_pids "${pids[@]}"
   for service in redis mariadb; do
     if [ -f "$CLUSTER_DIR/started-$service" ]; then
       bash scripts/services.sh down "$service"
@@ -96,5 +117,6 @@ case "${1:-}" in
   up) up "${2:-2}" ;;
   down) down ;;
   status) status ;;
-  *) echo "usage: $0 up N | down | status" >&2; exit 2 ;;
+  restart) restart "${2:?node number}" ;;
+  *) echo "usage: $0 up N | down | status | restart I" >&2; exit 2 ;;
 esac

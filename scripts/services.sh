@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Local Redis and MariaDB for development, tests and the local cluster: no Docker, no systemd.
 # Each runs as an ordinary background process on 127.0.0.1 with its data under .local/.
-#   scripts/services.sh up       install when missing, start when not running (idempotent)
+#   scripts/services.sh up       install when missing, start when not running (idempotent);
+#                                prints "started redis" / "started mariadb" for what it started
 #   scripts/services.sh down [redis|mariadb]   stop both (or one) cleanly
 #   scripts/services.sh status   one line per service
 set -euo pipefail
@@ -29,7 +30,7 @@ start_redis() {
   redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --daemonize yes --dir "$REDIS_DIR" \
     --pidfile "$REDIS_DIR/redis.pid" --logfile "$REDIS_DIR/redis.log" \
     --appendonly yes --appendfsync everysec --save "" --maxclients 50000 >/dev/null
-  for _ in $(seq 50); do redis_up && return; sleep 0.1; done
+  for _ in $(seq 50); do redis_up && echo "started redis" && return; sleep 0.1; done
   log "redis did not start; see $REDIS_DIR/redis.log"; exit 1
 }
 
@@ -45,7 +46,7 @@ start_mariadb() {
     --user="$(id -un)" --character-set-server=utf8mb4 --collation-server=utf8mb4_unicode_ci \
     --max-connections=2000 --innodb-buffer-pool-size=1G --innodb-flush-log-at-trx-commit=1 \
     --log-error="$MARIADB_DIR/error.log" >/dev/null 2>&1 &
-  for _ in $(seq 100); do mariadb_up && return; sleep 0.1; done
+  for _ in $(seq 100); do mariadb_up && echo "started mariadb" && return; sleep 0.1; done
   log "mariadb did not start; see $MARIADB_DIR/error.log"; exit 1
 }
 

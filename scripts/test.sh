@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The whole test suite: starts (installing when missing) the local Redis and MariaDB, checks the
-# deployment files (installing docker-compose and prometheus when missing), builds, and runs
-# every test against them.
+# deployment files (installing docker-compose and prometheus when missing), builds, runs every
+# test against them, then the k6 parse check and the browser test of the reference web client.
 # Extra arguments go to `dotnet test` (e.g. --filter FullyQualifiedName~Chat).
 set -euo pipefail
 source "$(dirname "$0")/env.sh"
@@ -34,6 +34,15 @@ fi
 
 [ "$deploy_status" -eq 0 ] || status=$deploy_status
 bash scripts/check-k6.sh || status=$?
+
+# The reference web client in a real browser against a two-node cluster; its node:test counts
+# join the totals of the closing line.
+e2e_log="$LOCAL_DIR/e2e.log"
+bash scripts/test-e2e.sh 2>&1 | tee "$e2e_log" || status=1
+e2e_count() { grep -Eo "^# $1 [0-9]+" "$e2e_log" | tail -1 | grep -Eo '[0-9]+' || echo 0; }
+e2e_passed=$(e2e_count pass); e2e_failed=$(e2e_count fail)
+[ "$e2e_passed" -gt 0 ] || status=1
+passed=$((passed + e2e_passed)); failed=$((failed + e2e_failed))
 
 echo "tests: $passed passed, $failed failed, $skipped skipped"
 exit $status

@@ -32,6 +32,14 @@ public sealed class PublicProfileRepository(MySqlDataSource dataSource)
         if (ids.Count == 0)
             return new Dictionary<long, PublicProfileRow>();
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        return await FindAsync(ids, connection, cancellationToken);
+    }
+
+    /// <summary>The same on a connection the caller already holds (one pool checkout for a whole operation).</summary>
+    public async Task<IReadOnlyDictionary<long, PublicProfileRow>> FindAsync(IReadOnlyCollection<long> ids, MySqlConnection connection, CancellationToken cancellationToken)
+    {
+        if (ids.Count == 0)
+            return new Dictionary<long, PublicProfileRow>();
         var rows = await connection.QueryAsync<Row>(new CommandDefinition(ByIdsSql, new { ids }, cancellationToken: cancellationToken));
         return rows.Select(r => r.ToProfile()).ToDictionary(p => p.MemberId);
     }

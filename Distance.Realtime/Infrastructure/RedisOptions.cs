@@ -16,4 +16,15 @@ public sealed class RedisOptions
     /// </summary>
     [RegularExpression("^[A-Za-z0-9_.:-]*$")]
     public string KeyPrefix { get; set; } = "";
+
+    /// <summary>How long connecting may take. Generous: a busy node must not give up on a healthy Redis.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.100", "00:01:00")]
+    public TimeSpan ConnectTimeout { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>
+    /// How long one command may wait. Outages do not wait this long: callers on the hot path check
+    /// the connection first and answer "unavailable" at once.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00.100", "00:01:00")]
+    public TimeSpan OperationTimeout { get; set; } = TimeSpan.FromSeconds(5);
 }

@@ -35,9 +35,9 @@ internal static class RedisServiceCollectionExtensions
         // Keep retrying in the background instead of failing the boot or the caller: the
         // readiness check reports the outage, and features answer "unavailable" meanwhile.
         configuration.AbortOnConnectFail = false;
-        configuration.ConnectTimeout = 2000;
-        configuration.SyncTimeout = 2000;
-        configuration.AsyncTimeout = 2000;
+        configuration.ConnectTimeout = (int)options.ConnectTimeout.TotalMilliseconds;
+        configuration.SyncTimeout = (int)options.OperationTimeout.TotalMilliseconds;
+        configuration.AsyncTimeout = (int)options.OperationTimeout.TotalMilliseconds;
         configuration.ClientName = "distance-" + Environment.MachineName;
         return configuration;
     }

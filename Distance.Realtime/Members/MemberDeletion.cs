@@ -1,3 +1,4 @@
+using Distance.Data.Locations;
 using Distance.Data.Members;
 using Distance.Realtime.Accounts;
 using Distance.Realtime.Rooms;
@@ -9,7 +10,8 @@ namespace Distance.Realtime.Members;
 /// down) completes when the client retries with a new login.
 /// </summary>
 public sealed partial class MemberDeletion(
-    MemberSessions sessions, RoomCleanup rooms, MemberRepository members, ILogger<MemberDeletion> logger)
+    MemberSessions sessions, RoomCleanup rooms, LocationRepository locations, MemberRepository members,
+    ILogger<MemberDeletion> logger)
 {
     public async Task DeleteAsync(long memberId, CancellationToken cancellationToken)
     {
@@ -19,6 +21,9 @@ public sealed partial class MemberDeletion(
         // The member's active rooms become inactive for the opponent (who then sees the opponent as
         // deleted), inactive rooms are deleted, pending room requests are dropped.
         await rooms.OnMemberDeletedAsync(memberId, cancellationToken);
+
+        // Out of the matching grid, so no bucket keeps a slot for a member who is gone.
+        await locations.RemoveAsync(memberId, cancellationToken);
 
         // Then the row goes, with its logins, refresh tokens and reports: the phone can sign up again.
         await members.DeleteAsync(memberId, cancellationToken);

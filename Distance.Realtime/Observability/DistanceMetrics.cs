@@ -22,7 +22,9 @@ public sealed class DistanceMetrics
         BackplanePublishFailures = meter.CreateCounter<long>("distance.backplane.publish_failures", "{failure}", "Broadcasts that failed to reach the Redis backplane.");
         HubInvocationDuration = meter.CreateHistogram<double>("distance.hub.invocation.duration", "s", "Duration of hub method invocations.");
         RateLimitRejections = meter.CreateCounter<long>("distance.rate_limit.rejections", "{request}", "Requests and hub calls refused by a rate limit, by policy.");
-        MatchingQueryDuration = meter.CreateHistogram<double>("distance.matching.query.duration", "s", "Duration of the nearby-members query.");
+        // Sub-millisecond to a second: the default buckets (0, 5, 10, ... s) would put every query in the first.
+        MatchingQueryDuration = meter.CreateHistogram<double>("distance.matching.query.duration", "s", "Duration of the nearby-members query.",
+            tags: null, advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.0005, 0.001, 0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1] });
         RateLimitLocalDecisions = meter.CreateCounter<long>("distance.rate_limit.local_decisions", "{decision}",
             "Rate-limit decisions made by the node-local fallback because Redis was unreachable, by policy.");
         HubFloodDisconnects = meter.CreateCounter<long>("distance.hub.flood_disconnects", "{connection}",

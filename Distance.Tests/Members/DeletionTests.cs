@@ -54,4 +54,19 @@ public sealed class DeletionTests(DistanceFixture fixture)
         var login = await anonymous.PostAsJsonAsync("/api/auth/login", new { phone = member.Phone, password = member.Password }).Within();
         await login.AssertProblemAsync(HttpStatusCode.Unauthorized, "invalid_credentials");
     }
+
+    [Fact]
+    public async Task ADeletedMemberLeavesTheMatchingGrid()
+    {
+        var member = await fixture.CreateMemberAsync().Within();
+        using var client = fixture.NodeA.CreateClientFrom(accessToken: member.AccessToken);
+        var located = await client.PutAsJsonAsync("/api/me/location", new { latitude = 37.4482, longitude = 127.1278 }).Within();
+        Assert.Equal(HttpStatusCode.NoContent, located.StatusCode);
+        Assert.Equal(1, await fixture.ScalarAsync<long>("SELECT COUNT(*) FROM member_locations WHERE member_id = @Id", member));
+
+        Assert.Equal(HttpStatusCode.NoContent, (await client.DeleteAsync("/api/me").Within()).StatusCode);
+
+        Assert.Equal(0, await fixture.ScalarAsync<long>("SELECT COUNT(*) FROM member_locations WHERE member_id = @Id", member));
+        Assert.Equal(0, await fixture.ScalarAsync<long>("SELECT COUNT(*) FROM location_slots WHERE member_id = @Id", member));
+    }
 }

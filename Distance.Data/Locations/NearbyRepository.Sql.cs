@@ -1,0 +1,69 @@
+namespace Distance.Data.Locations;
+
+/// <summary>The statements of <see cref="NearbyRepository"/>; internal so a test can EXPLAIN them.</summary>
+public sealed partial class NearbyRepository
+{
+    internal const string CallerSql = """
+        SELECT m.gender AS Gender, m.school_code AS SchoolCode, s.womens_university AS WomensUniversity,
+               l.latitude AS Latitude, l.longitude AS Longitude
+        FROM members m
+        JOIN schools s ON s.code = m.school_code
+        LEFT JOIN member_locations l ON l.member_id = m.id
+        WHERE m.id = @me
+        """;
+
+    // Same school: the candidate's school equals the caller's, so the women's-university rule
+    // holds for both sides by itself. Primary-key lookups, one per covering cell.
+    internal const string SchoolBucketsSql = """
+        SELECT b.id AS Id, b.size AS Size
+        FROM JSON_TABLE(@cells, '$[*]' COLUMNS (cell BIGINT PATH '$')) c
+        JOIN location_buckets b ON b.school_code = @school AND b.gender = @gender AND b.level = @level AND b.cell = c.cell
+        WHERE b.size > 0
+        """;
+
+    // Other schools too: every school whose women's-university flag equals the caller's.
+    internal const string PoolBucketsSql = """
+        SELECT b.id AS Id, b.size AS Size
+        FROM JSON_TABLE(@cells, '$[*]' COLUMNS (cell BIGINT PATH '$')) c
+        JOIN location_buckets b ON b.womens_university = @womens AND b.gender = @gender AND b.level = @level AND b.cell = c.cell
+        WHERE b.size > 0
+        """;
+
+    // Members the caller shares a room (active or inactive) or a report (either direction) with:
+    // never matched. Four index ranges: the room pair key and its second column's index, the
+    // report key and its reporter index.
+    internal const string ExclusionsSql = """
+        SELECT member_high FROM rooms WHERE member_low = @me
+        UNION ALL SELECT member_low FROM rooms WHERE member_high = @me
+        UNION ALL SELECT reporter_id FROM reports WHERE reported_id = @me
+        UNION ALL SELECT reported_id FROM reports WHERE reporter_id = @me
+        """;
+
+    private const string CallerAndExclusionsSql = CallerSql + ";\n" + ExclusionsSql;
+
+    // The checks every drawn member must pass in SQL; the distance and the exclusions above are
+    // checked in C#. Activity: a location update or a login within the last 7 days (both write
+    // members.last_active_at).
+    private const string Checks = """
+        WHERE s.member_id <> @me
+          AND m.deactivated_at IS NULL
+          AND m.last_active_at >= UTC_TIMESTAMP(3) - INTERVAL 7 DAY
+        """;
+
+    // Drawn slots are looked up by primary key; a slot may be drawn more than once.
+    internal const string DrawnCandidatesSql = """
+        SELECT d.n AS Ordinal, s.member_id AS MemberId, l.latitude AS Latitude, l.longitude AS Longitude
+        FROM JSON_TABLE(@draws, '$[*]' COLUMNS (n FOR ORDINALITY, bucket_id BIGINT PATH '$[0]', slot INT PATH '$[1]')) d
+        JOIN location_slots s ON s.bucket_id = d.bucket_id AND s.slot = d.slot
+        JOIN member_locations l ON l.member_id = s.member_id
+        JOIN members m ON m.id = s.member_id
+        """ + "\n" + Checks;
+
+    internal const string AllCandidatesSql = """
+        SELECT 0 AS Ordinal, s.member_id AS MemberId, l.latitude AS Latitude, l.longitude AS Longitude
+        FROM JSON_TABLE(@buckets, '$[*]' COLUMNS (bucket_id BIGINT PATH '$')) b
+        JOIN location_slots s ON s.bucket_id = b.bucket_id
+        JOIN member_locations l ON l.member_id = s.member_id
+        JOIN members m ON m.id = s.member_id
+        """ + "\n" + Checks;
+}

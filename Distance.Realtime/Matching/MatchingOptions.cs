@@ -1,0 +1,16 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Distance.Realtime.Matching;
+
+public sealed class MatchingOptions
+{
+    public const string Section = "Matching";
+
+    /// <summary>
+    /// A location update refreshes members.last_active_at at most this often, so clients that
+    /// report every few seconds do not rewrite the members row each time. Far below the 7-day
+    /// activity window, so staleness is unaffected.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00", "01:00:00")]
+    public TimeSpan ActivityWriteInterval { get; set; } = TimeSpan.FromMinutes(1);
+}

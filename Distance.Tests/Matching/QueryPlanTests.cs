@@ -1,0 +1,119 @@
+using Dapper;
+using Distance.Data.Locations;
+using Distance.Tests.Infrastructure;
+using MySqlConnector;
+
+namespace Distance.Tests.Matching;
+
+/// <summary>
+/// The matching statements must stay index lookups: with enough rows for the optimizer to care,
+/// EXPLAIN shows which index each table is read through. Only the JSON_TABLE of the cells, draws
+/// or buckets (a handful of rows made by the caller) may be read whole.
+/// </summary>
+[Collection(nameof(MatchingPlanCollection))]
+public sealed class QueryPlanTests(DistanceFixture fixture) : IAsyncLifetime
+{
+    private MySqlConnection connection = null!;
+
+    public async Task InitializeAsync()
+    {
+        _ = fixture.NodeA.Server; // migrated
+        connection = new MySqlConnection(fixture.Settings["Database:ConnectionString"]);
+        await connection.OpenAsync().Within();
+        if (await connection.ExecuteScalarAsync<int>("SELECT COUNT(*) FROM location_slots").Within() > 0)
+            return;
+        // 20,000 members in 2,000 buckets of 10: 10 cells per gender... enough to make a scan expensive.
+        await connection.ExecuteAsync("""
+            INSERT INTO members (id, phone, password_hash, gender, school_code, college, department, mbti, `character`, tags, hobbies, created_at, last_active_at)
+            SELECT seq, CONCAT('019', LPAD(seq, 8, '0')), 'x', IF(seq % 2, 'male', 'female'), 'GACHON', 'c', 'd', 'INTJ', 'c', '[]', '[]', UTC_TIMESTAMP(3), UTC_TIMESTAMP(3)
+            FROM seq_1_to_20000;
+            INSERT INTO location_buckets (school_code, gender, level, cell, id, womens_university, size)
+            SELECT 'GACHON', IF(seq % 2, 'male', 'female'), 0, seq DIV 2, seq, FALSE, 10 FROM seq_1_to_2000;
+            INSERT INTO location_slots (bucket_id, slot, member_id, level)
+            SELECT (seq - 1) DIV 10 + 1, (seq - 1) MOD 10, seq, 0 FROM seq_1_to_20000;
+            INSERT INTO member_locations (member_id, latitude, longitude, cell0, cell1, cell2, updated_at)
+            SELECT seq, 37, 127, 0, 0, 0, UTC_TIMESTAMP(3) FROM seq_1_to_20000;
+            INSERT INTO rooms (member_low, member_high, created_at, last_activity_at)
+            SELECT seq, seq + 1, UTC_TIMESTAMP(3), UTC_TIMESTAMP(3) FROM seq_1_to_5000;
+            INSERT INTO reports (reported_id, reporter_id, reason, created_at)
+            SELECT seq, seq + 7, 'x', UTC_TIMESTAMP(3) FROM seq_1_to_5000;
+            ANALYZE TABLE members, location_buckets, location_slots, member_locations, rooms, reports;
+            """).Within(TimeSpan.FromSeconds(60));
+    }
+
+    public async Task DisposeAsync() => await connection.DisposeAsync();
+
+    [Fact]
+    public async Task SameSchoolBucketsAreReadByPrimaryKey()
+    {
+        var plan = await ExplainAsync(NearbyRepository.SchoolBucketsSql, new { cells = Cells(), school = "GACHON", gender = "female", level = 0 });
+
+        AssertReads(plan, "b", "PRIMARY");
+        AssertNoScans(plan);
+    }
+
+    [Fact]
+    public async Task OtherSchoolBucketsAreReadByThePoolIndex()
+    {
+        var plan = await ExplainAsync(NearbyRepository.PoolBucketsSql, new { cells = Cells(), womens = false, gender = "female", level = 0 });
+
+        AssertReads(plan, "b", "ix_location_buckets_pool");
+        AssertNoScans(plan);
+    }
+
+    [Fact]
+    public async Task DrawnSlotsAndTheirChecksAreKeyLookups()
+    {
+        var draws = "[" + string.Join(",", Enumerable.Range(0, 12).Select(i => $"[{i * 37 + 1},{i % 10}]")) + "]";
+
+        var plan = await ExplainAsync(NearbyRepository.DrawnCandidatesSql, new { me = 3, draws });
+
+        AssertReads(plan, "s", "PRIMARY");
+        AssertReads(plan, "l", "PRIMARY");
+        AssertReads(plan, "m", "PRIMARY");
+        AssertNoScans(plan);
+    }
+
+    [Fact]
+    public async Task TheCallersRoomsAndReportsAreIndexRanges()
+    {
+        var plan = await ExplainAsync(NearbyRepository.ExclusionsSql, new { me = 3 });
+
+        Assert.Equal(["ix_reports_reporter", "ix_rooms_member_high", "ix_rooms_pair", "PRIMARY"], plan.Select(r => $"{r["key"]}").Order());
+        AssertNoScans(plan);
+    }
+
+    [Fact]
+    public async Task ReadingEveryMemberOfSomeBucketsUsesTheSlotKey()
+    {
+        var plan = await ExplainAsync(NearbyRepository.AllCandidatesSql, new { me = 3, buckets = "[1,2,3,4]" });
+
+        AssertReads(plan, "s", "PRIMARY");
+        AssertReads(plan, "l", "PRIMARY");
+        AssertNoScans(plan);
+    }
+
+    private static string Cells() => "[" + string.Join(",", Enumerable.Range(100, 81)) + "]";
+
+    private async Task<IReadOnlyList<IDictionary<string, object?>>> ExplainAsync(string sql, object parameters) =>
+        (await connection.QueryAsync("EXPLAIN " + sql, parameters).Within()).Cast<IDictionary<string, object?>>().ToList();
+
+    private static void AssertReads(IReadOnlyList<IDictionary<string, object?>> plan, string table, params string[] keys)
+    {
+        var rows = plan.Where(r => Equals(r["table"], table)).ToList();
+        Assert.True(rows.Count > 0, $"{table} is not in the plan: {Describe(plan)}");
+        Assert.All(rows, r => Assert.True(keys.Contains($"{r["key"]}"), $"{table} should be read through {string.Join(" or ", keys)}: {Describe(plan)}"));
+    }
+
+    private static void AssertNoScans(IReadOnlyList<IDictionary<string, object?>> plan)
+    {
+        var scans = plan.Where(r => Equals(r["type"], "ALL") && !$"{r["Extra"]}".Contains("Table function")).ToList();
+        Assert.True(scans.Count == 0, $"full scans in the plan: {Describe(plan)}");
+    }
+
+    private static string Describe(IEnumerable<IDictionary<string, object?>> plan) =>
+        string.Join(" | ", plan.Select(r => $"{r["table"]} {r["type"]} key={r["key"]} rows={r["rows"]} {r["Extra"]}"));
+}
+
+[CollectionDefinition(nameof(MatchingPlanCollection))]
+public sealed class MatchingPlanCollection : ICollectionFixture<DistanceFixture>;

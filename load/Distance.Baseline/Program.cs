@@ -1,0 +1,14 @@
+using Distance.Baseline;
+using StackExchange.Redis;
+
+// The baseline of the chat benchmark (docs/benchmarks.md): what SignalR and its Redis backplane
+// deliver on this machine with no auth, storage or checks. Same client contract as /hubs/chat's
+// SendMessage and MessageReceived, so the load driver measures both with one code path.
+var builder = WebApplication.CreateBuilder(args);
+builder.Logging.SetMinimumLevel(LogLevel.Warning);
+builder.Services.AddSignalR().AddStackExchangeRedis(builder.Configuration["Redis"] ?? "127.0.0.1:6380", redis =>
+    redis.Configuration.ChannelPrefix = RedisChannel.Literal(builder.Configuration["ChannelPrefix"] ?? "load-baseline:"));
+var app = builder.Build();
+app.MapHub<EchoHub>("/hubs/echo");
+app.MapGet("/health", () => "ok");
+app.Run();

@@ -1,0 +1,127 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Globalization;
+using Distance.Load.Common;
+
+namespace Distance.Load.Chat;
+
+/// <summary>
+/// Cross-node chat at fixed offered rates, the bare SignalR baseline and Distance in the same run:
+/// per rate, a warm-up then a measured phase of each; delivery latency is from the scheduled send
+/// to MessageReceived at the other member; afterwards every acked Distance message is looked up in
+/// MariaDB (stored exactly once per room).
+/// </summary>
+public static class ChatCommand
+{
+    public const string Help = """
+          --seed                 only (re)create the database with --pairs rooms, then exit (before the cluster starts)
+          --pairs N              rooms, each of two members on different nodes (default 1000)
+          --urls A,B             the two Distance nodes (default http://127.0.0.1:5701,http://127.0.0.1:5702)
+          --baseline-urls A,B    the two bare baseline hosts (default none: Distance only)
+          --rates R1,R2          offered messages per second (default 500,1000,2000)
+          --duration S           measured seconds per rate (default 20); --warmup S before each (default 5)
+          --connection CS        the load database (default Database=distance_load on the local MariaDB)
+          --key PATH             signing key (default .local/jwt-signing.key of the repository)
+          --pids P1,P2           processes whose CPU time to report per phase
+          --csv PATH             append one line per phase; --label L names the run in it
+        """;
+
+    public const string DefaultConnection = "Server=127.0.0.1;Port=3307;User ID=root;Database=distance_load";
+
+    private const string CsvHeader = "label,target,offered,duration_s,acked,delivered,delivered_per_s,p50_ms,p99_ms,p999_ms,max_ms,ack_p99_ms,errors,dropped,undelivered,lost,extra_stored";
+
+    public static async Task<int> RunAsync(Arguments args)
+    {
+        var connectionString = args.String("connection", DefaultConnection);
+        var pairs = args.Integer("pairs", 1000);
+        if (args.Flag("seed"))
+        {
+            await ChatSeed.RunAsync(connectionString, pairs, args.Flag("force"));
+            return 0;
+        }
+        var rates = args.String("rates", "500,1000,2000").Split(',').Select(r => double.Parse(r, CultureInfo.InvariantCulture)).ToList();
+        var duration = TimeSpan.FromSeconds(args.Number("duration", 20));
+        var warmup = TimeSpan.FromSeconds(args.Number("warmup", 5));
+        var pids = CpuTimes.ParsePids(args.String("pids", ""));
+        var csv = args.String("csv", "");
+        var label = args.String("label", DateTime.UtcNow.ToString("yyyy-MM-ddTHH:mm", CultureInfo.InvariantCulture));
+        if (csv.Length > 0 && !File.Exists(csv))
+            await File.WriteAllTextAsync(csv, CsvHeader + "\n");
+
+        var urls = args.String("urls", "http://127.0.0.1:5701,http://127.0.0.1:5702").Split(',');
+        var tokens = DevTokens.FromFile(args.String("key", RepoFiles.SigningKeyPath()));
+        var targets = new List<(string Name, ChatPairs Pairs)>();
+        var baselineUrls = args.String("baseline-urls", "");
+        if (baselineUrls.Length > 0)
+        {
+            var b = baselineUrls.Split(',');
+            targets.Add(("baseline", await ChatPairs.ConnectAsync(pairs,
+                room => ChatPairs.Build($"{b[0]}/hubs/echo?member={2 * room - 1}&room={room}", null),
+                room => ChatPairs.Build($"{b[1]}/hubs/echo?member={2 * room}&room={room}", null), 50)));
+        }
+        targets.Add(("chat", await ChatPairs.ConnectAsync(pairs,
+            room => ChatPairs.Build($"{urls[0]}/hubs/chat", () => Task.FromResult<string?>(tokens.For(2L * room - 1))),
+            room => ChatPairs.Build($"{urls[1]}/hubs/chat", () => Task.FromResult<string?>(tokens.For(2L * room))), 50)));
+
+        foreach (var rate in rates)
+        {
+            foreach (var (name, target) in targets)
+            {
+                await PhaseAsync(target, name, rate, warmup, connectionString, pids, null, label, measured: false);
+                await PhaseAsync(target, name, rate, duration, connectionString, pids, csv, label, measured: true);
+            }
+        }
+        foreach (var (_, target) in targets)
+            await target.DisposeAsync();
+        return 0;
+    }
+
+    private static async Task PhaseAsync(ChatPairs target, string name, double rate, TimeSpan duration, string connectionString,
+        IReadOnlyList<int> pids, string? csv, string label, bool measured)
+    {
+        var runTag = Random.Shared.Next().ToString("x8", CultureInfo.InvariantCulture);
+        var ack = new Latency("ack");
+        var delivery = new Latency($"{name} @{rate}/s");
+        var errors = new ConcurrentDictionary<string, long>();
+        target.Delivery = delivery;
+        var cpu = CpuTimes.Start(pids);
+        var started = Stopwatch.GetTimestamp();
+        // At most five seconds' worth of sends in flight: beyond that the server has fallen over.
+        await ChatLoop.RunAsync(rate, duration, (int)Math.Max(100, rate * 5), ack,
+            (scheduled, ct) => target.SendAsync(runTag, scheduled, errors, ct), CancellationToken.None);
+        var elapsed = Stopwatch.GetElapsedTime(started);
+        var cpuReport = cpu.Report(elapsed, ack.Count);
+        // Deliveries still on their way get up to ten seconds.
+        for (var i = 0; i < 100 && target.UndeliveredNow() > 0; i++)
+            await Task.Delay(100);
+        target.Delivery = null;
+        var duplicates = Interlocked.Read(ref target.Duplicates);
+        var (ackedByRoom, acked, undelivered) = target.Harvest();
+        if (!measured)
+            return;
+
+        long lost = 0, extra = 0;
+        if (name == "chat")
+        {
+            var stored = await ChatSeed.StoredAsync(connectionString, runTag);
+            foreach (var (room, count) in ackedByRoom)
+            {
+                var rows = stored.TryGetValue(room, out var s) ? s : (0, 0);
+                if (rows.Rows != rows.Distinct)
+                    throw new InvalidOperationException($"room {room} stores a message twice");
+                lost += Math.Max(0, count - rows.Rows);
+            }
+            extra = stored.Values.Sum(s => s.Rows) - acked;
+        }
+        var seconds = duration.TotalSeconds;
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"{delivery.Name,-22} delivered {delivery.Count / seconds,7:F0}/s  p50 {delivery.Milliseconds(50),7:F2}  p99 {delivery.Milliseconds(99),7:F2}  " +
+            $"p99.9 {delivery.Milliseconds(99.9),7:F2}  max {delivery.MaxMilliseconds,7:F1} ms  ack p99 {ack.Milliseconds(99),7:F2} ms  " +
+            $"acked {acked}  errors {ack.Errors} [{string.Join(' ', errors.Select(e => $"{e.Key}={e.Value}"))}]  dropped {ack.Dropped}  " +
+            $"undelivered {undelivered}  duplicate deliveries {duplicates}  lost {lost}  stored-unacked {extra}"));
+        Console.WriteLine($"{"",-22} {cpuReport}");
+        if (!string.IsNullOrEmpty(csv))
+            await File.AppendAllTextAsync(csv, string.Create(CultureInfo.InvariantCulture,
+                $"{label},{name},{rate},{seconds},{acked},{delivery.Count},{delivery.Count / seconds:F1},{delivery.Milliseconds(50):F2},{delivery.Milliseconds(99):F2},{delivery.Milliseconds(99.9):F2},{delivery.MaxMilliseconds:F1},{ack.Milliseconds(99):F2},{ack.Errors},{ack.Dropped},{undelivered},{lost},{extra}\n"));
+    }
+}

@@ -1,0 +1,154 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Globalization;
+using Distance.Load.Common;
+using Microsoft.AspNetCore.Http.Connections;
+using Microsoft.AspNetCore.SignalR;
+using Microsoft.AspNetCore.SignalR.Client;
+
+namespace Distance.Load.Chat;
+
+/// <summary>A message as both the Distance hub and the baseline hub send it (CONTRACT.md's MessageReceived).</summary>
+public sealed record ReceivedMessage(long RoomId, long Seq, long? SenderId, string Kind, string Text, DateTime SentAt, string? ClientMessageId);
+
+public sealed record SentAck(long RoomId, long Seq, DateTime SentAt);
+
+/// <summary>
+/// Room k joins member 2k-1 (connected to the first URL) and member 2k (the second URL), so every
+/// message crosses nodes. The same code drives the Distance hub and the bare baseline hub: only the
+/// URLs and the way a connection says who it is differ.
+/// </summary>
+public sealed class ChatPairs(IReadOnlyList<HubConnection> first, IReadOnlyList<HubConnection> second) : IAsyncDisposable
+{
+    private readonly ConcurrentDictionary<Guid, Pending> pending = new();
+    private long sequence;
+
+    public sealed class Pending(long scheduled, long roomId)
+    {
+        public long Scheduled { get; } = scheduled;
+        public long RoomId { get; } = roomId;
+        public int Acked;
+        public int Delivered;
+    }
+
+    public int Pairs => first.Count;
+
+    /// <summary>Where delivery latencies are recorded; swapped between phases.</summary>
+    public Latency? Delivery { get; set; }
+
+    public long Duplicates;
+
+    public static async Task<ChatPairs> ConnectAsync(int pairs, Func<int, HubConnection> firstOf, Func<int, HubConnection> secondOf, int parallel)
+    {
+        var a = new HubConnection[pairs];
+        var b = new HubConnection[pairs];
+        var clock = Stopwatch.StartNew();
+        using var gate = new SemaphoreSlim(parallel);
+        ChatPairs? self = null;
+        var handlers = new List<(HubConnection, long)>();
+        for (var room = 1; room <= pairs; room++)
+        {
+            a[room - 1] = firstOf(room);
+            b[room - 1] = secondOf(room);
+            handlers.Add((a[room - 1], 2L * room - 1));
+            handlers.Add((b[room - 1], 2L * room));
+        }
+        self = new ChatPairs(a, b);
+        foreach (var (connection, member) in handlers)
+            connection.On<ReceivedMessage>("MessageReceived", m => self.OnReceived(member, m));
+        await Task.WhenAll(handlers.Select(async h =>
+        {
+            await gate.WaitAsync();
+            try
+            {
+                await h.Item1.StartAsync();
+            }
+            finally
+            {
+                gate.Release();
+            }
+        }));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"connected {2 * pairs} clients in {clock.Elapsed.TotalSeconds:F1} s"));
+        return self;
+    }
+
+    public static HubConnection Build(string url, Func<Task<string?>>? token) => new HubConnectionBuilder()
+        .WithUrl(url, options =>
+        {
+            options.Transports = HttpTransportType.WebSockets;
+            options.SkipNegotiation = true;
+            if (token is not null)
+                options.AccessTokenProvider = token;
+        })
+        .Build();
+
+    private void OnReceived(long member, ReceivedMessage message)
+    {
+        // Every connection of both members gets the message; only the other member's delivery counts.
+        if (message.SenderId == member || message.ClientMessageId is null || !Guid.TryParse(message.ClientMessageId, out var id))
+            return;
+        if (!pending.TryGetValue(id, out var entry))
+            return;
+        if (Interlocked.Increment(ref entry.Delivered) > 1)
+        {
+            Interlocked.Increment(ref Duplicates);
+            return;
+        }
+        Delivery?.Record(entry.Scheduled, true);
+    }
+
+    /// <summary>Sends message number n of the run: room n mod pairs, alternating direction.</summary>
+    public async Task<bool> SendAsync(string runTag, long scheduled, ConcurrentDictionary<string, long> errors, CancellationToken cancellationToken)
+    {
+        var n = Interlocked.Increment(ref sequence) - 1;
+        var index = (int)(n % Pairs);
+        var room = index + 1L;
+        var fromFirst = (n / Pairs) % 2 == 0;
+        var connection = fromFirst ? first[index] : second[index];
+        var id = Guid.Parse(runTag + Guid.NewGuid().ToString("D")[8..]);
+        var entry = new Pending(scheduled, room);
+        pending[id] = entry;
+        try
+        {
+            await connection.InvokeAsync<SentAck>("SendMessage", new { roomId = room, clientMessageId = id.ToString("D"), text = "load " + n.ToString(CultureInfo.InvariantCulture) }, cancellationToken);
+            Interlocked.Exchange(ref entry.Acked, 1);
+            return true;
+        }
+        catch (HubException exception)
+        {
+            var code = exception.Message[(exception.Message.LastIndexOf(':') + 1)..].Trim();
+            errors.AddOrUpdate(code, 1, (_, c) => c + 1);
+        }
+        catch (Exception exception)
+        {
+            errors.AddOrUpdate(exception.GetType().Name, 1, (_, c) => c + 1);
+        }
+        return false;
+    }
+
+    /// <summary>The messages of a phase and clears them: acked ones per room, and how many were acked but not delivered.</summary>
+    public (Dictionary<long, long> AckedByRoom, long Acked, long Undelivered) Harvest()
+    {
+        var acked = new Dictionary<long, long>();
+        long total = 0, undelivered = 0;
+        foreach (var entry in pending.Values)
+        {
+            if (entry.Acked == 0)
+                continue;
+            total++;
+            acked[entry.RoomId] = acked.GetValueOrDefault(entry.RoomId) + 1;
+            if (Volatile.Read(ref entry.Delivered) == 0)
+                undelivered++;
+        }
+        pending.Clear();
+        Interlocked.Exchange(ref Duplicates, 0);
+        return (acked, total, undelivered);
+    }
+
+    public long UndeliveredNow() => pending.Values.Count(e => e.Acked == 1 && Volatile.Read(ref e.Delivered) == 0);
+
+    public async ValueTask DisposeAsync()
+    {
+        await Task.WhenAll(first.Concat(second).Select(c => c.DisposeAsync().AsTask()));
+    }
+}

@@ -1,0 +1,66 @@
+using System.Globalization;
+using System.Text;
+using Dapper;
+using Distance.Data.Database;
+using Microsoft.Extensions.Logging.Abstractions;
+using MySqlConnector;
+
+namespace Distance.Load.Chat;
+
+/// <summary>
+/// A fresh database with N verified member pairs and one active room per pair, written directly
+/// (the rows RoomCreationRepository would write): members 2k-1 and 2k share room k. The nodes
+/// fill their Redis room cache from these rows on the first send.
+/// </summary>
+public static class ChatSeed
+{
+    private const int Batch = 1000;
+
+    public static async Task RunAsync(string connectionString, int pairs, bool force)
+    {
+        var builder = new MySqlConnectionStringBuilder(connectionString);
+        if (!builder.Database.Contains("load", StringComparison.OrdinalIgnoreCase) && !builder.Database.Contains("bench", StringComparison.OrdinalIgnoreCase) && !force)
+            throw new ArgumentException($"refusing to drop and recreate '{builder.Database}': use a *load* or *bench* database or --force");
+        await using (var server = new MySqlConnection(new MySqlConnectionStringBuilder(connectionString) { Database = "" }.ConnectionString))
+            await server.ExecuteAsync($"DROP DATABASE IF EXISTS `{builder.Database.Replace("`", "``")}`", commandTimeout: 600);
+        await new MigrationRunner(NullLogger<MigrationRunner>.Instance).MigrateAsync(connectionString, CancellationToken.None);
+
+        await using var connection = new MySqlConnection(connectionString);
+        await connection.OpenAsync();
+        var school = await connection.ExecuteScalarAsync<string>("SELECT code FROM schools ORDER BY code LIMIT 1") ?? "KONKUK";
+        for (var first = 1; first <= 2 * pairs; first += Batch)
+        {
+            var last = Math.Min(2 * pairs, first + Batch - 1);
+            var sql = new StringBuilder("INSERT INTO members (id, phone, password_hash, gender, school_code, college, department, mbti, `character`, tags, hobbies, student_verified, created_at, last_active_at) VALUES ");
+            for (var id = first; id <= last; id++)
+                sql.Append(CultureInfo.InvariantCulture, $"({id}, '010{id:D8}', 'seeded-no-password', '{(id % 2 == 1 ? "female" : "male")}', @school, '공과대학', '컴퓨터공학과', 'INTJ', '차분함', '[]', '[]', TRUE, UTC_TIMESTAMP(3), UTC_TIMESTAMP(3))")
+                    .Append(id < last ? "," : ";");
+            await connection.ExecuteAsync(sql.ToString(), new { school });
+        }
+        for (var first = 1; first <= pairs; first += Batch)
+        {
+            var last = Math.Min(pairs, first + Batch - 1);
+            var rooms = new StringBuilder("INSERT INTO rooms (id, member_low, member_high, status, created_at, last_activity_at) VALUES ");
+            var members = new StringBuilder("INSERT INTO room_members (room_id, member_id) VALUES ");
+            for (var room = first; room <= last; room++)
+            {
+                var separator = room < last ? "," : ";";
+                rooms.Append(CultureInfo.InvariantCulture, $"({room}, {2 * room - 1}, {2 * room}, 'active', UTC_TIMESTAMP(3), UTC_TIMESTAMP(3))").Append(separator);
+                members.Append(CultureInfo.InvariantCulture, $"({room}, {2 * room - 1}), ({room}, {2 * room})").Append(separator);
+            }
+            await connection.ExecuteAsync(rooms.ToString());
+            await connection.ExecuteAsync(members.ToString());
+        }
+        Console.WriteLine($"seeded {pairs} rooms of two verified members into {builder.Database}");
+    }
+
+    /// <summary>Per room, how many messages of this run (client ids starting with <paramref name="runTag"/>) are stored, and how many distinct.</summary>
+    public static async Task<Dictionary<long, (long Rows, long Distinct)>> StoredAsync(string connectionString, string runTag)
+    {
+        await using var connection = new MySqlConnection(connectionString);
+        var rows = await connection.QueryAsync<(long RoomId, long Rows, long Distinct)>(
+            "SELECT room_id, COUNT(*), COUNT(DISTINCT client_message_id) FROM messages WHERE client_message_id LIKE @tag GROUP BY room_id",
+            new { tag = runTag + "%" }, commandTimeout: 600);
+        return rows.ToDictionary(r => r.RoomId, r => (r.Rows, r.Distinct));
+    }
+}

@@ -1,0 +1,32 @@
+using Distance.Load.Chat;
+using Distance.Load.Common;
+using Distance.Load.Connections;
+using Distance.Load.Matching;
+using Distance.Load.Seed;
+
+// A small dispatcher: one command per scenario, each in its own folder.
+var commands = new Dictionary<string, (string Help, Func<Arguments, Task<int>> Run)>
+{
+    ["seed"] = (SeedCommand.Help, SeedCommand.RunAsync),
+    ["matching"] = (MatchingCommand.Help, MatchingCommand.RunAsync),
+    ["chat"] = (ChatCommand.Help, ChatCommand.RunAsync),
+    ["connections"] = (ConnectionsCommand.Help, ConnectionsCommand.RunAsync),
+};
+
+if (args.Length == 0 || !commands.TryGetValue(args[0], out var command))
+{
+    Console.Error.WriteLine("usage: Distance.Load <command> [--option value ...]\n");
+    foreach (var (name, (help, _)) in commands)
+        Console.Error.WriteLine($"{name}\n{help}\n");
+    return 2;
+}
+
+try
+{
+    return await command.Run(Arguments.Parse(args.Skip(1)));
+}
+catch (ArgumentException exception)
+{
+    Console.Error.WriteLine(exception.Message);
+    return 2;
+}

@@ -1,0 +1,60 @@
+#!/usr/bin/env bash
+# The matching benchmark (docs/benchmarks.md): a one-node local cluster on its own database,
+# 1M seeded members with a festival crowd, then load/Distance.Load `matching` with the naive
+# full-scan baseline in the same run. Everything it starts is stopped on exit.
+#   scripts/bench-matching.sh            # defaults below; override with the environment, e.g.
+#   RATE=1500 DURATION=60 scripts/bench-matching.sh
+#   SEED=0 scripts/bench-matching.sh     # reuse the last seeded database
+set -euo pipefail
+source "$(dirname "$0")/env.sh"
+cd "$REPO_ROOT"
+
+export DISTANCE_BASE_PORT="${DISTANCE_BASE_PORT:-5200}"
+BENCH_DB="${BENCH_DB:-distance_bench}"   # never the development or test databases
+MEMBERS="${MEMBERS:-1000000}"
+FESTIVAL="${FESTIVAL:-3000}"
+RATE="${RATE:-1000}"
+UPDATES="${UPDATES:-1000}"
+DURATION="${DURATION:-30}"
+WARMUP="${WARMUP:-10}"
+CLIENTS="${CLIENTS:-64}"
+NODES="${NODES:-1}"
+SEED="${SEED:-1}"
+# Extra MySqlConnector options for the nodes, e.g. DB_OPTIONS="Connection Reset=false".
+DB_OPTIONS="${DB_OPTIONS:-}"
+
+bash scripts/services.sh up
+export Database__ConnectionString="$(local_mariadb_connection "$BENCH_DB");Maximum Pool Size=200${DB_OPTIONS:+;$DB_OPTIONS}"
+export Redis__ConnectionString="$(local_redis_connection)"
+export Redis__KeyPrefix="${BENCH_DB}:"
+export Logging__LogLevel__Default=Warning
+
+log "building the load driver"
+dotnet build load/Distance.Load -c Release -nologo -v quiet -clp:ErrorsOnly >/dev/null
+driver=(dotnet load/Distance.Load/bin/Release/net10.0/Distance.Load.dll)
+
+if [ "$SEED" != 0 ]; then
+  log "seeding $MEMBERS members into $BENCH_DB"
+  "${driver[@]}" seed --members "$MEMBERS" --festival "$FESTIVAL" --connection "$(local_mariadb_connection "$BENCH_DB")"
+  # The load leaves ~1 GB of dirty pages whose flushing would be billed to the queries: wait (at
+  # most two minutes) until MariaDB has written most of them.
+  for _ in $(seq 120); do
+    dirty=$(mariadb --protocol=tcp -h 127.0.0.1 -P "$MARIADB_PORT" -uroot -N -e "SHOW GLOBAL STATUS LIKE 'Innodb_buffer_pool_pages_dirty'" | cut -f2)
+    [ "${dirty:-0}" -lt 2000 ] && break
+    sleep 1
+  done
+  log "dirty pages left after the seed: ${dirty:-?}"
+fi
+
+trap 'bash scripts/cluster.sh down' EXIT
+log "starting $NODES node(s) from port $((DISTANCE_BASE_PORT + 1))"
+bash scripts/cluster.sh up "$NODES" >/dev/null
+
+node_pid=$(cat "$LOCAL_DIR/cluster/node-1.pid")
+# The MariaDB that serves this port (there may be others on the machine).
+mariadb_pid=$(cat "$(mariadb --protocol=tcp -h 127.0.0.1 -P "$MARIADB_PORT" -uroot -N -e 'SELECT @@pid_file')" 2>/dev/null || true)
+log "load: $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg) before the run"
+log "load: $RATE matches/s and $UPDATES location updates/s for ${DURATION}s ($CLIENTS connections), then the baseline"
+"${driver[@]}" matching --url "http://127.0.0.1:$((DISTANCE_BASE_PORT + 1))" --connection "$(local_mariadb_connection "$BENCH_DB")" \
+  --festival "$FESTIVAL" --rate "$RATE" --updates "$UPDATES" --duration "$DURATION" --warmup "$WARMUP" --clients "$CLIENTS" \
+  --pids "$node_pid${mariadb_pid:+,$mariadb_pid}" --baseline

@@ -1,0 +1,81 @@
+#!/usr/bin/env bash
+# Browser end-to-end test of the reference web client (tests/e2e): two headless Chromium contexts,
+# each on its own node of a two-node cluster, sign up, match and chat through the page.
+# Installs Debian's chromium (and nodejs/npm) and the locked npm packages when missing; brings the
+# cluster up on its own database and Redis key prefix, and always brings it down.
+#   DISTANCE_BASE_PORT      nodes on base+1 and base+2 (default 5500)
+#   E2E_TIMEOUT             seconds the browser test may take (default 300)
+#   E2E_UPDATE_SCREENSHOT=1 also refresh docs/screenshots/conversation.png
+# Screenshots and node logs of the run land in tests/e2e/artifacts/ (ignored).
+set -euo pipefail
+source "$(dirname "$0")/env.sh"
+cd "$REPO_ROOT"
+
+export DISTANCE_BASE_PORT="${DISTANCE_BASE_PORT:-5500}"
+E2E_TIMEOUT="${E2E_TIMEOUT:-300}"
+E2E_DIR="$REPO_ROOT/tests/e2e"
+sudo=""; [ "$(id -u)" -ne 0 ] && sudo="sudo"
+
+apt_install() {
+  log "installing $* (apt)"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "$@" >/dev/null
+}
+
+# Debian's chromium: a test tool's own browser download cannot work on these machines.
+[ -x /usr/bin/chromium ] || apt_install chromium
+command -v npm >/dev/null || apt_install nodejs npm
+# playwright-core needs node 20; the page's modules are loaded by node's own ESM detection (20.19+).
+node -e 'const [major, minor] = process.versions.node.split(".").map(Number); process.exit(major > 20 || (major === 20 && minor >= 19) ? 0 : 1)' \
+  || { log "node >= 20.19 is needed for the e2e test (found $(node --version))"; exit 1; }
+# A Korean font and an emoji font, or names and messages in the screenshots are empty boxes.
+[ -n "$(fc-list :lang=ko 2>/dev/null)" ] || apt_install fonts-nanum
+fc-list 2>/dev/null | grep -qi emoji || apt_install fonts-noto-color-emoji
+
+# npm ci from the committed lock file, again only when the lock file changed since.
+if ! cmp -s "$E2E_DIR/package-lock.json" "$E2E_DIR/node_modules/.installed-lock.json" 2>/dev/null; then
+  log "installing the e2e npm packages (npm ci)"
+  (cd "$E2E_DIR" && timeout 300 npm ci --no-audit --no-fund --loglevel=error)
+  cp "$E2E_DIR/package-lock.json" "$E2E_DIR/node_modules/.installed-lock.json"
+fi
+# The page serves a committed copy of the SignalR client: it must be the locked package's file.
+node "$E2E_DIR/vendor-signalr.mjs" --check
+
+# A database and key prefix of the e2e run's own, emptied first: rate-limit counters, codes and
+# members of an earlier run cannot leak into this one, nor this run's into anybody else's.
+bash scripts/services.sh up
+database="distance_e2e_${DISTANCE_BASE_PORT}"
+prefix="distance-e2e-${DISTANCE_BASE_PORT}:"
+mariadb --protocol=tcp -h 127.0.0.1 -P "$MARIADB_PORT" -uroot -e "DROP DATABASE IF EXISTS \`$database\`"
+# The rate limiter's keys carry the prefix inside (rl:tb:{<prefix>…}), hence the leading *.
+redis-cli -h 127.0.0.1 -p "$REDIS_PORT" --scan --pattern "*${prefix}*" \
+  | xargs -r -n 500 redis-cli -h 127.0.0.1 -p "$REDIS_PORT" del >/dev/null
+export Database__ConnectionString; Database__ConnectionString="$(local_mariadb_connection "$database")"
+export Redis__ConnectionString; Redis__ConnectionString="$(local_redis_connection)"
+export Redis__KeyPrefix="$prefix"
+# Every simulated student of the run comes from 127.0.0.1, where real ones come from many
+# addresses: only the per-IP buckets are widened (sign-up codes above all); the per-member and hub
+# limits stay as configured.
+export RateLimiting__Verification__TokenLimit="${RateLimiting__Verification__TokenLimit:-200}"
+export RateLimiting__Anonymous__TokenLimit="${RateLimiting__Anonymous__TokenLimit:-500}"
+export RateLimiting__Auth__TokenLimit="${RateLimiting__Auth__TokenLimit:-200}"
+# Short-lived access tokens, so the run also crosses a token refresh (the minimum is 1 minute).
+export Jwt__AccessTokenLifetime="${Jwt__AccessTokenLifetime:-00:01:00}"
+
+rm -rf "$E2E_DIR/artifacts"
+mkdir -p "$E2E_DIR/artifacts"
+finish() {
+  local status=$?
+  cp "$LOCAL_DIR"/cluster/node-*.log "$E2E_DIR/artifacts/" 2>/dev/null || true
+  bash "$REPO_ROOT/scripts/cluster.sh" down || true
+  exit $status
+}
+trap finish EXIT
+
+timeout 600 bash scripts/cluster.sh up 2
+
+export E2E_NODE_A="http://127.0.0.1:$((DISTANCE_BASE_PORT + 1))"
+export E2E_NODE_B="http://127.0.0.1:$((DISTANCE_BASE_PORT + 2))"
+cd "$E2E_DIR"
+# The runner's own limit comes first, so the test can still close its browser; `timeout` is the backstop.
+timeout --kill-after=15 "$E2E_TIMEOUT" node --test --test-timeout=$(((E2E_TIMEOUT - 20) * 1000)) rooms.test.mjs e2e.test.mjs
