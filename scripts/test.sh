@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The whole test suite: starts (installing when missing) the local Redis and MariaDB, checks the
 # deployment files (installing docker-compose and prometheus when missing), builds, runs every
-# test against them, then the k6 parse check and the browser test of the reference web client.
+# test against them, then the k6 parse check, the browser test of the reference web client and
+# the quick fault drills (scripts/drills).
 # Extra arguments go to `dotnet test` (e.g. --filter FullyQualifiedName~Chat).
 set -euo pipefail
 source "$(dirname "$0")/env.sh"
@@ -43,6 +44,15 @@ e2e_count() { grep -Eo "^# $1 [0-9]+" "$e2e_log" | tail -1 | grep -Eo '[0-9]+' |
 e2e_passed=$(e2e_count pass); e2e_failed=$(e2e_count fail)
 [ "$e2e_passed" -gt 0 ] || status=1
 passed=$((passed + e2e_passed)); failed=$((failed + e2e_failed))
+
+# ---- Fault drills -------------------------------------------------------------------------
+# The quick drills of scripts/drills (each ~1 min: its own private Redis, MariaDB and two-node
+# cluster on 6390/3317/5601-5602, stopped afterwards). mariadb-outage and slow-consumer take
+# longer and run with scripts/drills/run-all.sh. A failed drill fails the run; DISTANCE_DRILLS=0
+# skips them (e.g. while iterating on one feature's tests).
+if [ "${DISTANCE_DRILLS:-1}" != 0 ]; then
+  bash scripts/drills/run-all.sh kill-node redis-restart sigterm || status=1
+fi
 
 echo "tests: $passed passed, $failed failed, $skipped skipped"
 exit $status
