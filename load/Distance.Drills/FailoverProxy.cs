@@ -25,11 +25,6 @@ public sealed class FailoverProxy : IAsyncDisposable
 
     public Uri Address => new($"http://127.0.0.1:{((IPEndPoint)listener.LocalEndpoint).Port}");
 
-    /// <summary>Connections currently forwarded to each backend port.</summary>
-    public int[] OpenPerBackend => counts.ToArray();
-
-    private readonly int[] counts = new int[4];
-
     private async Task AcceptAsync()
     {
         try
@@ -63,7 +58,6 @@ public sealed class FailoverProxy : IAsyncDisposable
             {
                 continue; // that node is down: try the next one
             }
-            Interlocked.Increment(ref counts[i]);
             try
             {
                 var (a, b) = (inbound.GetStream(), outbound.GetStream());
@@ -72,10 +66,6 @@ public sealed class FailoverProxy : IAsyncDisposable
             catch (Exception e) when (e is IOException or SocketException or OperationCanceledException or ObjectDisposedException)
             {
                 // one side went away
-            }
-            finally
-            {
-                Interlocked.Decrement(ref counts[i]);
             }
             return;
         }
