@@ -3,7 +3,6 @@ using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;
-using StackExchange.Redis;
 
 namespace Distance.Realtime.Observability;
 
@@ -34,7 +33,7 @@ internal static class ObservabilitySetup
         services.AddHostedService<MetricsWarmUp>();
 
         services.AddHealthChecks()
-            .AddRedis(sp => sp.GetRequiredService<IConnectionMultiplexer>(), name: "redis", tags: [ReadyTag], timeout: TimeSpan.FromSeconds(2))
+            .AddCheck<RedisHealthCheck>("redis", tags: [ReadyTag], timeout: TimeSpan.FromSeconds(2))
             .AddCheck<MariaDbHealthCheck>("mariadb", tags: [ReadyTag], timeout: TimeSpan.FromSeconds(2));
         // The same checks, run in the background, feed the distance.health.status gauge.
         services.AddSingleton<IHealthCheckPublisher, HealthMetrics>();

@@ -9,13 +9,14 @@ namespace Distance.Tests.Security;
 /// <summary>
 /// What the fault drills (scripts/drills) found, pinned down in-process: a node without Redis
 /// refuses signed-in requests at once with 503 (it cannot check revocations, and must not let a
-/// revoked token through), and a stopping node refuses new hub connections so they go elsewhere.
+/// revoked token through) and says so in readiness at once; a stopping node refuses new hub
+/// connections so they go elsewhere.
 /// </summary>
 [Collection(nameof(SecurityCollection))]
 public sealed class FaultAnswerTests(SecurityFixture fixture)
 {
     [Fact]
-    public async Task WithoutRedisASignedInRequestIsAnswered503AtOnceAndNothingIsLoggedAsAnError()
+    public async Task WithoutRedisASignedInRequestIsAnswered503AtOnceReadinessIsRedAtOnceAndNothingIsLoggedAsAnError()
     {
         await using var redis = new TcpProxy(new Uri("tcp://" + TestServices.RedisConnection).Port);
         await using var node = fixture.Distance.StartNode(new Dictionary<string, string?> { ["Redis:ConnectionString"] = $"127.0.0.1:{redis.Port}" });
@@ -29,12 +30,14 @@ public sealed class FaultAnswerTests(SecurityFixture fixture)
         var timer = Stopwatch.StartNew();
         var me = await client.GetAsync("/api/me").Within();
         var negotiate = await client.PostAsync("/hubs/chat/negotiate?negotiateVersion=1", null).Within();
+        var ready = await client.GetAsync("/health/ready").Within();
         timer.Stop();
 
         await me.AssertProblemAsync(HttpStatusCode.ServiceUnavailable, "unavailable");
         Assert.Equal("5", me.Headers.RetryAfter?.ToString());
         await negotiate.AssertProblemAsync(HttpStatusCode.ServiceUnavailable, "unavailable");
-        Assert.True(timer.Elapsed < TimeSpan.FromSeconds(1), $"the refusals took {timer.Elapsed} (waiting out the Redis timeout?)");
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, ready.StatusCode);
+        Assert.True(timer.Elapsed < TimeSpan.FromSeconds(1), $"the refusals and readiness took {timer.Elapsed} (waiting out the Redis timeout?)");
         Assert.Equal(errorsBefore, fixture.Logs.Errors.Count(e => e.Category.Contains("JwtBearer", StringComparison.Ordinal)));
 
         redis.Restore();

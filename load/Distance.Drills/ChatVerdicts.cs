@@ -58,8 +58,12 @@ public static class ChatVerdicts
     public static double FirstDeliveryAfter(ChatRun run, double after) =>
         run.Ledger.All.Where(s => s.FirstAt >= after && s.DeliveredAt >= 0).Select(s => s.DeliveredAt - after).DefaultIfEmpty(double.NaN).Min();
 
-    /// <summary>Readiness of each node: ms from <paramref name="after"/> to its first answer with <paramref name="status"/>.</summary>
-    public static double[] ReadinessAfter(ChatRun run, double after, int status, int nodes) =>
-        Enumerable.Range(1, nodes).Select(n => run.Probes.Where(p => p.Kind == "ready" && p.Node == n && p.At >= after && p.Status == status)
-            .Select(p => p.At + p.Ms - after).DefaultIfEmpty(double.NaN).Min()).ToArray();
+    /// <summary>
+    /// Readiness of each node: ms from <paramref name="after"/> until an answer with
+    /// <paramref name="status"/> came back (a probe sent a little earlier counts by when it answered).
+    /// </summary>
+    public static double[] ReadinessAfter(ChatRun run, double sentFrom, double after, int status, int nodes) =>
+        Enumerable.Range(1, nodes).Select(n => run.Probes
+            .Where(p => p.Kind == "ready" && p.Node == n && p.At >= sentFrom && p.At + p.Ms >= after && p.Status == status)
+            .Select(p => Math.Max(0, p.At + p.Ms - after)).DefaultIfEmpty(double.NaN).Min()).ToArray();
 }

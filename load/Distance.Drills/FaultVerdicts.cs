@@ -44,8 +44,8 @@ public static class FaultVerdicts
             api.Count > 0 && api.All(p => p is { Status: 503, Code: "unavailable" }) && apiP99 < failFastMs,
             $"{string.Join(", ", statuses)}; p99 {Stats.Ms(apiP99)}");
 
-        var red = ChatVerdicts.ReadinessAfter(run, down, 503, 2);
-        var green = ChatVerdicts.ReadinessAfter(run, up, 200, 2);
+        var red = ChatVerdicts.ReadinessAfter(run, run.Fault.FaultStart, down, 503, 2);
+        var green = ChatVerdicts.ReadinessAfter(run, run.Fault.RestoreStart, up, 200, 2);
         verdict.Check("readiness went red on both nodes", red.All(t => t < 10_000), string.Join(" / ", red.Select(Stats.Ms)));
         verdict.Check("readiness went green again on both nodes", green.All(t => t < recoverMs), string.Join(" / ", green.Select(Stats.Ms)));
 

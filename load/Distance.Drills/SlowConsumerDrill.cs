@@ -67,7 +67,10 @@ public static class SlowConsumerDrill
         var closedAfter = slow.ClosedAt - floodStart;
         verdict.Check("the server closed the connection that stopped reading (within 45 s)", closedByServer && closedAfter < 45_000,
             slow.ClosedAt < 0 ? "still open at the end" : $"{Stats.S(closedAfter)} after the flood began ({slow.ClosedBecause})");
-        verdict.Check("node 1 kept less than half of what was pushed at the slow member", peakHeap < pushed / 2,
+        // What the node holds for the slow member is what arrived before the send timeout closed it
+        // (rate × time to close), not the flood: a fixed ceiling, far below what the flood would need.
+        var limit = options.Double("heap-limit-mb", 200) * 1024 * 1024;
+        verdict.Check($"node 1's GC heap stayed under {Stats.Mb(limit)} above its baseline", peakHeap < limit,
             $"GC heap peak +{Stats.Mb(peakHeap)} (RSS +{Stats.Mb(peakRss)}) for ~{Stats.Mb(pushed)} pushed");
         // Once it is closed, the node must stop growing although the flood goes on (the heap is
         // read after each collection, so compare peaks: before the close plus a settling margin, and after).
