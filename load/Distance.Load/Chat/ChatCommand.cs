@@ -87,7 +87,7 @@ public static class ChatCommand
         var cpu = CpuTimes.Start(pids);
         var started = Stopwatch.GetTimestamp();
         // At most five seconds' worth of sends in flight: beyond that the server has fallen over.
-        await ChatLoop.RunAsync(rate, duration, (int)Math.Max(100, rate * 5), ack,
+        await OpenLoop.RunAsync(rate, duration, (int)Math.Max(100, rate * 5), ack,
             (scheduled, ct) => target.SendAsync(runTag, scheduled, errors, ct), CancellationToken.None);
         var elapsed = Stopwatch.GetElapsedTime(started);
         var cpuReport = cpu.Report(elapsed, ack.Count);

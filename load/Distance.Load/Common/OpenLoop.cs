@@ -10,8 +10,16 @@ namespace Distance.Load.Common;
 /// </summary>
 public static class OpenLoop
 {
+    public static Task RunAsync(double rate, TimeSpan duration, int maxInFlight, Latency latency,
+        Func<CancellationToken, Task<bool>> operation, CancellationToken cancellationToken) =>
+        RunAsync(rate, duration, maxInFlight, latency, (_, token) => operation(token), cancellationToken);
+
+    /// <summary>
+    /// The same, but the operation learns its scheduled start (a Stopwatch timestamp): the chat
+    /// scenario measures delivery at the other member from when the send was due.
+    /// </summary>
     public static async Task RunAsync(double rate, TimeSpan duration, int maxInFlight, Latency latency,
-        Func<CancellationToken, Task<bool>> operation, CancellationToken cancellationToken)
+        Func<long, CancellationToken, Task<bool>> operation, CancellationToken cancellationToken)
     {
         if (rate <= 0)
             return;
@@ -55,7 +63,7 @@ public static class OpenLoop
             var ok = false;
             try
             {
-                ok = await operation(drain.Token).ConfigureAwait(false);
+                ok = await operation(scheduled, drain.Token).ConfigureAwait(false);
             }
             catch (Exception)
             {
