@@ -50,16 +50,18 @@ public sealed class DistanceFixture : IAsyncLifetime
     public DistanceNode NodeB => nodeB.Value;
 
     /// <summary>A further node on the same database and Redis, e.g. to restart "the same" server.</summary>
-    public DistanceNode StartNode(IReadOnlyDictionary<string, string?>? overrides = null)
+    /// <remarks><paramref name="services"/> adds test-only services to this node alone.</remarks>
+    public DistanceNode StartNode(IReadOnlyDictionary<string, string?>? overrides = null, Action<IServiceCollection>? services = null)
     {
         var settings = new Dictionary<string, string?>(Settings);
         foreach (var (key, value) in overrides ?? new Dictionary<string, string?>())
             settings[key] = value;
-        var node = new DistanceNode(settings, services: services =>
+        var node = new DistanceNode(settings, services: collection =>
         {
-            PhoneLeaks.AddTo(services);
+            PhoneLeaks.AddTo(collection);
             foreach (var add in NodeServices)
-                add(services);
+                add(collection);
+            services?.Invoke(collection);
         });
         _ = node.Server; // start now, so migrations run before the test uses the node
         return node;

@@ -48,16 +48,57 @@ public sealed class FaultAnswerTests(SecurityFixture fixture)
     [Fact]
     public async Task AStoppingNodeRefusesNewHubConnectionsSoClientsGoToAnotherNode()
     {
-        await using var node = fixture.Distance.StartNode();
+        var latch = new StopLatch();
+        await using var node = fixture.Distance.StartNode(services: services => services.AddSingleton<IHostedService>(latch));
         var member = await fixture.Distance.CreateMemberAsync();
         using var client = node.CreateClientFrom(accessToken: member.AccessToken);
         Assert.Equal(HttpStatusCode.OK, (await client.PostAsync("/hubs/chat/negotiate?negotiateVersion=1", null).Within()).StatusCode);
 
-        // Stopping begins (SignalR closes every connection now); the server itself stops a moment later.
+        // Stopping begins (SignalR closes every connection now). The latch holds the server's own
+        // stop, as Kestrel on a real node still accepts for a moment: without it the test host may
+        // already be disposed when the request arrives, and answers 500 itself.
         node.Services.GetRequiredService<IHostApplicationLifetime>().StopApplication();
-        var negotiate = await client.PostAsync("/hubs/chat/negotiate?negotiateVersion=1", null).Within();
+        await latch.Reached.Within();
+        try
+        {
+            var negotiate = await client.PostAsync("/hubs/chat/negotiate?negotiateVersion=1", null).Within();
 
-        await negotiate.AssertProblemAsync(HttpStatusCode.ServiceUnavailable, "unavailable");
-        Assert.Equal("1", negotiate.Headers.RetryAfter?.ToString());
+            await negotiate.AssertProblemAsync(HttpStatusCode.ServiceUnavailable, "unavailable");
+            Assert.Equal("1", negotiate.Headers.RetryAfter?.ToString());
+        }
+        finally
+        {
+            latch.Release();
+        }
+    }
+
+    /// <summary>Holds the host's stop at its first step (before the server stops) until released, ten seconds at most.</summary>
+    private sealed class StopLatch : IHostedLifecycleService
+    {
+        private readonly TaskCompletionSource reached = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private readonly TaskCompletionSource released = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public Task Reached => reached.Task;
+
+        public void Release() => released.TrySetResult();
+
+        public async Task StoppingAsync(CancellationToken cancellationToken)
+        {
+            reached.TrySetResult();
+            try
+            {
+                await released.Task.WaitAsync(TimeSpan.FromSeconds(10), cancellationToken);
+            }
+            catch (TimeoutException)
+            {
+                // A test that never released the stop must not hold the node for ever.
+            }
+        }
+
+        public Task StartingAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+        public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+        public Task StartedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+        public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+        public Task StoppedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
     }
 }
