@@ -68,28 +68,42 @@ export function wireNearby(handlers) {
       h('div', { class: 'muted' }, describeMember(member)),
       h('div', { class: 'muted' }, [...(member.tags ?? []), ...(member.hobbies ?? [])].map(tag => `#${tag}`).join(' '))),
     h('span', { class: 'distance' }, `${Math.round(distanceMeters)} m`),
-    outcomes.get(member.memberId) === 'requested'
-      ? h('button', { type: 'button', disabled: true }, 'Requested')
-      : h('button', { type: 'button', onclick: event => startChat(member, event.currentTarget) }, 'Chat')));
+    chatButton(member)));
     $('#matches').replaceChildren(...(items.length ? items : [h('li', { class: 'muted' }, 'Nobody nearby right now.')]));
   }
 
+  function chatButton(member) {
+    const outcome = outcomes.get(member.memberId);
+    if (outcome === 'requested') return h('button', { type: 'button', disabled: true }, 'Requested');
+    return h('button', { type: 'button', disabled: outcome === 'pending', onclick: () => startChat(member) }, 'Chat');
+  }
+
+  /** Shows a member's outcome in the list as it is now: a newer search may have replaced the item pressed. */
+  function showOutcome(member) {
+    const item = $('#matches').querySelector(`[data-testid=match][data-member-id="${member.memberId}"]`);
+    if (!item) return;
+    if (outcomes.get(member.memberId) === 'room') item.remove();
+    else item.querySelector('button')?.replaceWith(chatButton(member));
+  }
+
   /** 201/200: a room (new or existing); 202: the opponent is full, a request waits in their inbox. */
-  async function startChat(member, button) {
-    button.disabled = true;
+  async function startChat(member) {
+    outcomes.set(member.memberId, 'pending');
+    showOutcome(member);
     try {
       const { status, body } = await request('POST', '/api/rooms', { memberId: member.memberId });
       if (status === 202) {
         outcomes.set(member.memberId, 'requested');
-        button.textContent = 'Requested';
+        showOutcome(member);
         toast(`${member.nickname} has no free room; your request waits in their inbox.`);
         return;
       }
       outcomes.set(member.memberId, 'room');
-      button.closest('li')?.remove();
+      showOutcome(member);
       roomCreated(body.room, { open: true });
     } catch (error) {
-      button.disabled = false;
+      outcomes.delete(member.memberId);
+      showOutcome(member);
       if (error.code === 'student_unverified') toast('Verify your school e-mail first.', 'error');
       else if (error.code === 'room_limit_reached') toast('All your rooms are in use: leave one first.', 'error');
       else showError(error);
