@@ -38,6 +38,9 @@ public sealed class ChatPairs(IReadOnlyList<HubConnection> first, IReadOnlyList<
 
     public int Pairs => first.Count;
 
+    /// <summary>Messages sent and not yet harvested: what the driver holds.</summary>
+    public int PendingCount => pending.Count;
+
     /// <summary>Where delivery latencies are recorded; swapped between phases.</summary>
     public Latency? Delivery { get; set; }
 

@@ -57,7 +57,7 @@ public static class SoakCommand
         await sampler.SampleAsync(phase);
         var sampling = sampler.RunAsync(every, () => Volatile.Read(ref phase), stopSampling.Token);
 
-        var windows = new ChatWindows(chat, connectionString, TimeSpan.FromSeconds(15), () => MemoryStatus(sampler));
+        var windows = new ChatWindows(chat, connectionString, TimeSpan.FromSeconds(15), () => MemoryStatus(sampler, chat));
         var errors = new ConcurrentDictionary<string, long>();
         // At most five seconds' worth of sends in flight: beyond that the server has fallen over.
         var maxInFlight = (int)Math.Max(100, rate * 5);
@@ -146,6 +146,8 @@ public static class SoakCommand
         return pass;
     }
 
-    private static string MemoryStatus(NodeSampler sampler) => string.Join("  ", sampler.Samples.TakeLast(sampler.Nodes).Select(s =>
-        $"node {s.Node} gen2 {SoakReport.Megabytes(s.Gen2Bytes)} heap {SoakReport.Megabytes(s.HeapBytes)} RSS {SoakReport.Megabytes(s.RssBytes)} MB{(s.Alive ? "" : " DOWN")}"));
+    /// <summary>The nodes' latest sample, and what the driver itself holds (it must stay bounded however long the run).</summary>
+    private static string MemoryStatus(NodeSampler sampler, ChatPairs chat) => string.Join("  ", sampler.Samples.TakeLast(sampler.Nodes).Select(s =>
+        $"node {s.Node} gen2 {SoakReport.Megabytes(s.Gen2Bytes)} heap {SoakReport.Megabytes(s.HeapBytes)} RSS {SoakReport.Megabytes(s.RssBytes)} MB{(s.Alive ? "" : " DOWN")}")) +
+        $"  | driver {chat.PendingCount} pending, heap {SoakReport.Megabytes(GC.GetTotalMemory(false))} MB";
 }
