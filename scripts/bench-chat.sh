@@ -27,12 +27,7 @@ export Database__ConnectionString="$db_connection;Maximum Pool Size=200"
 export Redis__ConnectionString="$(local_redis_connection)"
 export Redis__KeyPrefix="${LOAD_DB#distance_}:"
 export Logging__LogLevel__Default=Warning
-# Limits stay on (every send still takes a token from Redis) but far above the offered rates.
-for method in SendMessage MarkRead SyncRoom Default; do
-  export "RateLimiting__Hub__${method}__TokenLimit=100000" "RateLimiting__Hub__${method}__TokensPerPeriod=100000"
-  export "RateLimiting__Hub__${method}__ReplenishmentPeriod=00:00:01"
-done
-export RateLimiting__Member__TokenLimit=100000 RateLimiting__Member__TokensPerPeriod=100000
+export_benchmark_rate_limits
 
 baseline_pids=()
 cleanup() {

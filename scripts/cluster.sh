@@ -6,6 +6,8 @@
 #   scripts/cluster.sh restart I   stops node I (SIGTERM, as a deploy or crash would) and starts it
 #                               again on its port from the same build, with the current environment
 # Environment variables reach the nodes as ASP.NET Core configuration (Section__Key=value).
+# DISTANCE_NODE_<I>_ENV adds environment for node I only, as space-separated NAME=value words, e.g.
+# DISTANCE_NODE_2_ENV=DOTNET_GCHeapHardLimit=0x20000000 runs node 2 under a 512 MB GC heap limit.
 # With Database__ConnectionString and Redis__ConnectionString set, no local service is started.
 set -euo pipefail
 source "$(dirname "$0")/env.sh"
@@ -46,10 +48,12 @@ up() {
 start_node() {
   local i=$1 port=$((BASE_PORT + $1)) pidfile="$CLUSTER_DIR/node-$1.pid"
   if alive "$pidfile"; then return; fi
+  local node_env_var="DISTANCE_NODE_${i}_ENV" node_env=()
+  read -ra node_env <<<"${!node_env_var:-}"
   # Started from the build folder so the node reads its own appsettings; exec keeps the
   # recorded pid the node's own, so `down` and the fault drills signal the right process.
   (cd "$BIN_DIR" && ASPNETCORE_ENVIRONMENT="${ASPNETCORE_ENVIRONMENT:-Development}" \
-    exec nohup dotnet Distance.Realtime.dll --urls "http://127.0.0.1:$port" \
+    exec env "${node_env[@]}" nohup dotnet Distance.Realtime.dll --urls "http://127.0.0.1:$port" \
     >>"$CLUSTER_DIR/node-$i.log" 2>&1) &
   echo $! >"$pidfile"
 }

@@ -31,6 +31,8 @@ internal static class ObservabilitySetup
                 .AddPrometheusExporter());
         // After OpenTelemetry's own hosted service: only a listening meter provider records the zeros.
         services.AddHostedService<MetricsWarmUp>();
+        // Each GC pause, for a pause p99 (the runtime's metrics only give the total).
+        services.AddHostedService<GcPauseListener>();
 
         services.AddHealthChecks()
             .AddCheck<RedisHealthCheck>("redis", tags: [ReadyTag], timeout: TimeSpan.FromSeconds(2))

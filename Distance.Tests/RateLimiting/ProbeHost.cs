@@ -24,6 +24,9 @@ public sealed class ProbeHost : IHostingStartup
     /// <summary>Records one nearby-members query duration, standing in for the matching feature of another branch.</summary>
     public const string MatchingSamplePath = "/probe/matching-sample";
 
+    /// <summary>Runs a full blocking collection on the node, so its GC pause histogram has a sample.</summary>
+    public const string CollectGarbagePath = "/probe/gc";
+
     public static readonly KeyValuePair<string, string?> Enable = new(Setting, typeof(ProbeHost).Assembly.GetName().Name);
 
     public void Configure(IWebHostBuilder builder) =>
@@ -51,6 +54,11 @@ public sealed class ProbeHost : IHostingStartup
                     endpoints.MapPost(MatchingSamplePath, (DistanceMetrics metrics) =>
                     {
                         metrics.MatchingQueryDuration.Record(0.004);
+                        return TypedResults.NoContent();
+                    });
+                    endpoints.MapPost(CollectGarbagePath, () =>
+                    {
+                        GC.Collect();
                         return TypedResults.NoContent();
                     });
                 });

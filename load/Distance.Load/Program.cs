@@ -3,6 +3,7 @@ using Distance.Load.Common;
 using Distance.Load.Connections;
 using Distance.Load.Matching;
 using Distance.Load.Seed;
+using Distance.Load.Soak;
 
 // A small dispatcher: one command per scenario, each in its own folder.
 var commands = new Dictionary<string, (string Help, Func<Arguments, Task<int>> Run)>
@@ -10,6 +11,7 @@ var commands = new Dictionary<string, (string Help, Func<Arguments, Task<int>> R
     ["seed"] = (SeedCommand.Help, SeedCommand.RunAsync),
     ["matching"] = (MatchingCommand.Help, MatchingCommand.RunAsync),
     ["chat"] = (ChatCommand.Help, ChatCommand.RunAsync),
+    ["soak"] = (SoakCommand.Help, SoakCommand.RunAsync),
     ["connections"] = (ConnectionsCommand.Help, ConnectionsCommand.RunAsync),
 };
 

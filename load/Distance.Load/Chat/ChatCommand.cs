@@ -59,9 +59,7 @@ public static class ChatCommand
                 room => ChatPairs.Build($"{b[0]}/hubs/echo?member={2 * room - 1}&room={room}", null),
                 room => ChatPairs.Build($"{b[1]}/hubs/echo?member={2 * room}&room={room}", null), 50)));
         }
-        targets.Add(("chat", await ChatPairs.ConnectAsync(pairs,
-            room => ChatPairs.Build($"{urls[0]}/hubs/chat", () => Task.FromResult<string?>(tokens.For(2L * room - 1))),
-            room => ChatPairs.Build($"{urls[1]}/hubs/chat", () => Task.FromResult<string?>(tokens.For(2L * room))), 50)));
+        targets.Add(("chat", await ChatPairs.ConnectDistanceAsync(pairs, urls, tokens)));
 
         foreach (var rate in rates)
         {
@@ -96,22 +94,16 @@ public static class ChatCommand
             await Task.Delay(100);
         target.Delivery = null;
         var duplicates = Interlocked.Read(ref target.Duplicates);
-        var (ackedByRoom, acked, undelivered) = target.Harvest();
+        var (ackedByRoom, acked, undelivered, _) = target.Harvest();
         if (!measured)
             return;
 
         long lost = 0, extra = 0;
         if (name == "chat")
         {
-            var stored = await ChatSeed.StoredAsync(connectionString, runTag);
-            foreach (var (room, count) in ackedByRoom)
-            {
-                var rows = stored.TryGetValue(room, out var s) ? s : (0, 0);
-                if (rows.Rows != rows.Distinct)
-                    throw new InvalidOperationException($"room {room} stores a message twice");
-                lost += Math.Max(0, count - rows.Rows);
-            }
-            extra = stored.Values.Sum(s => s.Rows) - acked;
+            (lost, extra, var twice) = await ChatSeed.VerifyAsync(connectionString, runTag, target.Pairs, ackedByRoom, acked);
+            if (twice > 0)
+                throw new InvalidOperationException($"{twice} rooms store a message twice");
         }
         var seconds = duration.TotalSeconds;
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,

@@ -13,6 +13,9 @@ public sealed record ReceivedMessage(long RoomId, long Seq, long? SenderId, stri
 
 public sealed record SentAck(long RoomId, long Seq, DateTime SentAt);
 
+/// <summary>What <see cref="ChatPairs.Harvest"/> took out: acked messages per room, and those acked but never delivered or never answered.</summary>
+public sealed record Harvested(Dictionary<long, long> AckedByRoom, long Acked, long Undelivered, long Unsettled);
+
 /// <summary>
 /// Room k joins member 2k-1 (connected to the first URL) and member 2k (the second URL), so every
 /// message crosses nodes. The same code drives the Distance hub and the bare baseline hub: only the
@@ -23,15 +26,20 @@ public sealed class ChatPairs(IReadOnlyList<HubConnection> first, IReadOnlyList<
     private readonly ConcurrentDictionary<Guid, Pending> pending = new();
     private long sequence;
 
-    public sealed class Pending(long scheduled, long roomId)
+    public sealed class Pending(long scheduled, long roomId, string runTag)
     {
         public long Scheduled { get; } = scheduled;
         public long RoomId { get; } = roomId;
+        public string RunTag { get; } = runTag;
         public int Acked;
         public int Delivered;
+        public int Settled;
     }
 
     public int Pairs => first.Count;
+
+    /// <summary>Messages sent and not yet harvested: what the driver holds.</summary>
+    public int PendingCount => pending.Count;
 
     /// <summary>Where delivery latencies are recorded; swapped between phases.</summary>
     public Latency? Delivery { get; set; }
@@ -72,6 +80,11 @@ public sealed class ChatPairs(IReadOnlyList<HubConnection> first, IReadOnlyList<
         return self;
     }
 
+    /// <summary>The Distance hub: member 2k-1 of room k on the first node, 2k on the second, with development tokens.</summary>
+    public static Task<ChatPairs> ConnectDistanceAsync(int pairs, IReadOnlyList<string> urls, DevTokens tokens) => ConnectAsync(pairs,
+        room => Build($"{urls[0]}/hubs/chat", () => Task.FromResult<string?>(tokens.For(2L * room - 1))),
+        room => Build($"{urls[1]}/hubs/chat", () => Task.FromResult<string?>(tokens.For(2L * room))), 50);
+
     public static HubConnection Build(string url, Func<Task<string?>>? token) => new HubConnectionBuilder()
         .WithUrl(url, options =>
         {
@@ -106,7 +119,7 @@ public sealed class ChatPairs(IReadOnlyList<HubConnection> first, IReadOnlyList<
         var fromFirst = (n / Pairs) % 2 == 0;
         var connection = fromFirst ? first[index] : second[index];
         var id = Guid.Parse(runTag + Guid.NewGuid().ToString("D")[8..]);
-        var entry = new Pending(scheduled, room);
+        var entry = new Pending(scheduled, room, runTag);
         pending[id] = entry;
         try
         {
@@ -123,29 +136,43 @@ public sealed class ChatPairs(IReadOnlyList<HubConnection> first, IReadOnlyList<
         {
             errors.AddOrUpdate(exception.GetType().Name, 1, (_, c) => c + 1);
         }
+        finally
+        {
+            Volatile.Write(ref entry.Settled, 1);
+        }
         return false;
     }
 
-    /// <summary>The messages of a phase and clears them: acked ones per room, and how many were acked but not delivered.</summary>
-    public (Dictionary<long, long> AckedByRoom, long Acked, long Undelivered) Harvest()
+    /// <summary>
+    /// Takes out the messages of one run tag (all of them when null; that also resets
+    /// <see cref="Duplicates"/>), so a long run can verify and forget them window by window while
+    /// the next window sends: the driver's memory stays bounded.
+    /// </summary>
+    public Harvested Harvest(string? runTag = null)
     {
         var acked = new Dictionary<long, long>();
-        long total = 0, undelivered = 0;
-        foreach (var entry in pending.Values)
+        long total = 0, undelivered = 0, unsettled = 0;
+        foreach (var (id, entry) in pending)
         {
-            if (entry.Acked == 0)
+            if (runTag is not null && entry.RunTag != runTag)
+                continue;
+            pending.TryRemove(id, out _);
+            if (Volatile.Read(ref entry.Settled) == 0)
+                unsettled++;
+            if (Volatile.Read(ref entry.Acked) == 0)
                 continue;
             total++;
             acked[entry.RoomId] = acked.GetValueOrDefault(entry.RoomId) + 1;
             if (Volatile.Read(ref entry.Delivered) == 0)
                 undelivered++;
         }
-        pending.Clear();
-        Interlocked.Exchange(ref Duplicates, 0);
-        return (acked, total, undelivered);
+        if (runTag is null)
+            Interlocked.Exchange(ref Duplicates, 0);
+        return new Harvested(acked, total, undelivered, unsettled);
     }
 
-    public long UndeliveredNow() => pending.Values.Count(e => e.Acked == 1 && Volatile.Read(ref e.Delivered) == 0);
+    public long UndeliveredNow(string? runTag = null) =>
+        pending.Values.Count(e => (runTag is null || e.RunTag == runTag) && e.Acked == 1 && Volatile.Read(ref e.Delivered) == 0);
 
     public async ValueTask DisposeAsync()
     {

@@ -31,6 +31,14 @@ public sealed class Latency(string name)
 
     public void Drop() => Interlocked.Increment(ref dropped);
 
+    /// <summary>Adds what <paramref name="other"/> recorded (e.g. one window of a long run into the whole run).</summary>
+    public void Add(Latency other)
+    {
+        histogram.Add(other.histogram);
+        Interlocked.Add(ref errors, other.Errors);
+        Interlocked.Add(ref dropped, other.Dropped);
+    }
+
     public double Milliseconds(double percentile) => Count == 0 ? double.NaN : histogram.GetValueAtPercentile(percentile) / 1000.0;
 
     public double MaxMilliseconds => Count == 0 ? double.NaN : histogram.GetMaxValue() / 1000.0;
