@@ -1,6 +1,7 @@
 using Distance.Load.Chat;
 using Distance.Load.Common;
 using Distance.Load.Connections;
+using Distance.Load.Festival;
 using Distance.Load.Matching;
 using Distance.Load.Seed;
 
@@ -11,6 +12,7 @@ var commands = new Dictionary<string, (string Help, Func<Arguments, Task<int>> R
     ["matching"] = (MatchingCommand.Help, MatchingCommand.RunAsync),
     ["chat"] = (ChatCommand.Help, ChatCommand.RunAsync),
     ["connections"] = (ConnectionsCommand.Help, ConnectionsCommand.RunAsync),
+    ["festival"] = (FestivalCommand.Help, FestivalCommand.RunAsync),
 };
 
 if (args.Length == 0 || !commands.TryGetValue(args[0], out var command))
