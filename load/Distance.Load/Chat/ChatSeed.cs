@@ -52,7 +52,8 @@ public static class ChatSeed
         var rooms = Enumerable.Range(1, pairs).Select(k => (long)k).ToList();
         DateTime SentAt(long seq) => now.AddMinutes(seq - history - 1);
         long? LastSender(long room) => history == 0 ? null : history % 2 == 1 ? 2 * room - 1 : 2 * room;
-        await Task.WhenAll(
+        var loads = new List<Task>
+        {
             BulkLoad.LoadAsync(connectionString, "rooms",
                 ["id", "member_low", "member_high", "status", "last_seq", "last_sender_id", "exchanges", "created_at", "last_activity_at"],
                 rooms, (text, room) => text.Field(room).Field(2 * room - 1).Field(2 * room).Field("active").Field(history)
@@ -63,12 +64,15 @@ public static class ChatSeed
                 rooms.SelectMany(room => new[] { (Room: room, Member: 2 * room - 1), (Room: room, Member: 2 * room) }).ToList(),
                 (text, row) => text.Field(row.Room).Field(row.Member).Append(history.ToString(CultureInfo.InvariantCulture)),
                 CancellationToken.None),
-            BulkLoad.LoadAsync(connectionString, "messages", ["room_id", "seq", "sender_id", "kind", "text", "sent_at", "client_message_id"],
+        };
+        if (history > 0)
+            loads.Add(BulkLoad.LoadAsync(connectionString, "messages", ["room_id", "seq", "sender_id", "kind", "text", "sent_at", "client_message_id"],
                 rooms.SelectMany(room => Enumerable.Range(1, history).Select(seq => (Room: room, Seq: (long)seq))).ToList(),
                 (text, row) => text.Field(row.Room).Field(row.Seq).Field(row.Seq % 2 == 1 ? 2 * row.Room - 1 : 2 * row.Room).Field("text")
                     .Field("history " + row.Seq.ToString(CultureInfo.InvariantCulture)).Field(SentAt(row.Seq))
                     .Append(string.Create(CultureInfo.InvariantCulture, $"00000000-0000-4000-8000-{row.Room:x6}{row.Seq:x6}")),
                 CancellationToken.None));
+        await Task.WhenAll(loads);
     }
 
     /// <summary>Per room, how many messages of this run (client ids starting with <paramref name="runTag"/>) are stored, and how many distinct.</summary>
