@@ -26,7 +26,8 @@ public static class FestivalCommand
                                  location = PUT /api/me/location (204), matches = GET /api/matches?radiusMeters=1000&count=4 (200),
                                  rooms = GET /api/rooms (200), history = GET /api/rooms/{id}/messages?limit=50 (200)
           --members M            the crowd: connected, chatting members, who also make every HTTP request (default 5000 = 2500 rooms)
-          --duration S           measured seconds (default 600); before them --warmup S of the same load, not reported (default 30)
+          --duration S           measured seconds (default 600); before them --warmup S of the same load, not reported (default 60:
+                                 a node's first minute of load goes largely to the JIT)
           --clients N            HTTP connections per node (default 64)
           --connection CS        the festival database (default Database=distance_festival_load on the local MariaDB)
           --key PATH             signing key (default .local/jwt-signing.key of the repository)
@@ -61,7 +62,7 @@ public static class FestivalCommand
         var httpRate = FestivalMix.HttpPerSecond * multiple;
         var chatRate = FestivalMix.ChatPerHour * multiple / 3600;
         var duration = TimeSpan.FromSeconds(args.Number("duration", 600));
-        var warmup = TimeSpan.FromSeconds(args.Number("warmup", 30));
+        var warmup = TimeSpan.FromSeconds(args.Number("warmup", 60));
         var urls = HttpNodes.ParseUrls(args.String("urls", "http://127.0.0.1:5701,http://127.0.0.1:5702"));
         var tokens = DevTokens.FromFile(args.String("key", RepoFiles.SigningKeyPath()));
 
