@@ -7,6 +7,7 @@
 #   RATES=500,1000,2000,3000 DURATION=20 REPEAT=3 scripts/bench-chat.sh
 set -euo pipefail
 source "$(dirname "$0")/env.sh"
+source "$(dirname "$0")/bench-lib.sh"
 cd "$REPO_ROOT"
 
 export DISTANCE_BASE_PORT="${DISTANCE_BASE_PORT:-5700}"
@@ -21,28 +22,22 @@ OUT_DIR="$REPO_ROOT/load/out"
 CSV="${CSV:-$OUT_DIR/chat-$(date -u +%Y%m%dT%H%M%S).csv}"
 mkdir -p "$OUT_DIR" "$LOCAL_DIR"
 
-bash scripts/services.sh up
+bench_env "$LOAD_DB" "${LOAD_DB#distance_}:"
 db_connection="$(local_mariadb_connection "$LOAD_DB")"
-export Database__ConnectionString="$db_connection;Maximum Pool Size=200"
-export Redis__ConnectionString="$(local_redis_connection)"
-export Redis__KeyPrefix="${LOAD_DB#distance_}:"
-export Logging__LogLevel__Default=Warning
-export_benchmark_rate_limits
+bench_raise_rate_limits
 
 baseline_pids=()
 cleanup() {
   set +e
-  for pid in "${baseline_pids[@]}"; do kill -TERM "$pid" 2>/dev/null; done
+  bench_stop "${baseline_pids[@]}"
   bash scripts/cluster.sh down
-  mariadb --protocol=tcp -h 127.0.0.1 -P "$MARIADB_PORT" -uroot -e "DROP DATABASE IF EXISTS \`$LOAD_DB\`"
-  redis-cli -h 127.0.0.1 -p "$REDIS_PORT" --scan --pattern "$Redis__KeyPrefix*" | xargs -r -n 500 redis-cli -h 127.0.0.1 -p "$REDIS_PORT" del >/dev/null
+  bench_drop "$LOAD_DB"
 }
 trap cleanup EXIT
 
 log "building the load driver and the baseline host"
-dotnet build load/Distance.Load -c Release -nologo -v quiet -clp:ErrorsOnly >/dev/null
+bench_build_driver
 dotnet publish load/Distance.Baseline -c Release -o "$LOCAL_DIR/baseline" -nologo -v quiet -clp:ErrorsOnly >/dev/null
-driver=(dotnet load/Distance.Load/bin/Release/net10.0/Distance.Load.dll)
 
 log "seeding $PAIRS rooms into $LOAD_DB"
 "${driver[@]}" chat --seed --pairs "$PAIRS" --connection "$db_connection"
@@ -58,9 +53,9 @@ for i in 1 2; do
   for _ in $(seq 300); do curl -fsS -o /dev/null "http://127.0.0.1:$((BASELINE_PORT + i))/health" 2>/dev/null && break; sleep 0.1; done
 done
 
-pids="$(cat "$LOCAL_DIR"/cluster/node-1.pid),$(cat "$LOCAL_DIR"/cluster/node-2.pid),${baseline_pids[0]},${baseline_pids[1]}"
-redis_pid=$(pgrep -x redis-server | head -1 || true); mariadb_pid=$(pgrep -x mariadbd | head -1 || true)
-pids="$pids${redis_pid:+,$redis_pid}${mariadb_pid:+,$mariadb_pid}"
+pids="$(bench_node_pids),${baseline_pids[0]},${baseline_pids[1]}"
+service_pids="$(bench_service_pids)"
+pids="$pids${service_pids:+,$service_pids}"
 for run in $(seq "$REPEAT"); do
   log "run $run/$REPEAT: $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg); rates $RATES, ${DURATION}s each after ${WARMUP}s warm-up"
   "${driver[@]}" chat --pairs "$PAIRS" --connection "$db_connection" \

@@ -6,6 +6,7 @@
 #   COUNT=20000 scripts/bench-connections.sh
 set -euo pipefail
 source "$(dirname "$0")/env.sh"
+source "$(dirname "$0")/bench-lib.sh"
 cd "$REPO_ROOT"
 
 export DISTANCE_BASE_PORT="${DISTANCE_BASE_PORT:-5700}"
@@ -17,26 +18,20 @@ HOLD="${HOLD:-40}"
 OUT_DIR="$REPO_ROOT/load/out"
 mkdir -p "$OUT_DIR"
 
-bash scripts/services.sh up
+bench_env "$LOAD_DB" "${LOAD_DB#distance_}:"
 db_connection="$(local_mariadb_connection "$LOAD_DB")"
-export Database__ConnectionString="$db_connection;Maximum Pool Size=200"
-export Redis__ConnectionString="$(local_redis_connection)"
-export Redis__KeyPrefix="${LOAD_DB#distance_}:"
-export Logging__LogLevel__Default=Warning
 export RateLimiting__Member__TokenLimit=100000 RateLimiting__Member__TokensPerPeriod=100000
 
 driver_pids=()
 cleanup() {
   set +e
-  for pid in "${driver_pids[@]}"; do kill -TERM "$pid" 2>/dev/null; done
+  bench_stop "${driver_pids[@]}"
   bash scripts/cluster.sh down
-  mariadb --protocol=tcp -h 127.0.0.1 -P "$MARIADB_PORT" -uroot -e "DROP DATABASE IF EXISTS \`$LOAD_DB\`"
-  redis-cli -h 127.0.0.1 -p "$REDIS_PORT" --scan --pattern "$Redis__KeyPrefix*" | xargs -r -n 500 redis-cli -h 127.0.0.1 -p "$REDIS_PORT" del >/dev/null
+  bench_drop "$LOAD_DB"
 }
 trap cleanup EXIT
 
-dotnet build load/Distance.Load -c Release -nologo -v quiet -clp:ErrorsOnly >/dev/null
-driver=(dotnet load/Distance.Load/bin/Release/net10.0/Distance.Load.dll)
+bench_build_driver
 "${driver[@]}" chat --seed --pairs "$(( (COUNT + 1) / 2 ))" --connection "$db_connection"
 bash scripts/cluster.sh up 2 >/dev/null
 node_pids=("$(cat "$LOCAL_DIR"/cluster/node-1.pid)" "$(cat "$LOCAL_DIR"/cluster/node-2.pid)")

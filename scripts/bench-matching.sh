@@ -7,6 +7,7 @@
 #   SEED=0 scripts/bench-matching.sh     # reuse the last seeded database
 set -euo pipefail
 source "$(dirname "$0")/env.sh"
+source "$(dirname "$0")/bench-lib.sh"
 cd "$REPO_ROOT"
 
 export DISTANCE_BASE_PORT="${DISTANCE_BASE_PORT:-5200}"
@@ -23,15 +24,10 @@ SEED="${SEED:-1}"
 # Extra MySqlConnector options for the nodes, e.g. DB_OPTIONS="Connection Reset=false".
 DB_OPTIONS="${DB_OPTIONS:-}"
 
-bash scripts/services.sh up
-export Database__ConnectionString="$(local_mariadb_connection "$BENCH_DB");Maximum Pool Size=200${DB_OPTIONS:+;$DB_OPTIONS}"
-export Redis__ConnectionString="$(local_redis_connection)"
-export Redis__KeyPrefix="${BENCH_DB}:"
-export Logging__LogLevel__Default=Warning
+bench_env "$BENCH_DB" "${BENCH_DB}:" "$DB_OPTIONS"
 
 log "building the load driver"
-dotnet build load/Distance.Load -c Release -nologo -v quiet -clp:ErrorsOnly >/dev/null
-driver=(dotnet load/Distance.Load/bin/Release/net10.0/Distance.Load.dll)
+bench_build_driver
 
 if [ "$SEED" != 0 ]; then
   log "seeding $MEMBERS members into $BENCH_DB"
@@ -51,8 +47,7 @@ log "starting $NODES node(s) from port $((DISTANCE_BASE_PORT + 1))"
 bash scripts/cluster.sh up "$NODES" >/dev/null
 
 node_pid=$(cat "$LOCAL_DIR/cluster/node-1.pid")
-# The MariaDB that serves this port (there may be others on the machine).
-mariadb_pid=$(cat "$(mariadb --protocol=tcp -h 127.0.0.1 -P "$MARIADB_PORT" -uroot -N -e 'SELECT @@pid_file')" 2>/dev/null || true)
+mariadb_pid=$(bench_mariadb_pid)
 log "load: $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg) before the run"
 log "load: $RATE matches/s and $UPDATES location updates/s for ${DURATION}s ($CLIENTS connections), then the baseline"
 "${driver[@]}" matching --url "http://127.0.0.1:$((DISTANCE_BASE_PORT + 1))" --connection "$(local_mariadb_connection "$BENCH_DB")" \

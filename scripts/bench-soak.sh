@@ -10,6 +10,7 @@
 #   /usr/bin/python3 scripts/plot-soak.py load/out/soak-<time>.csv   # docs/benchmarks-soak-heap.png
 set -euo pipefail
 source "$(dirname "$0")/env.sh"
+source "$(dirname "$0")/bench-lib.sh"
 cd "$REPO_ROOT"
 
 export DISTANCE_BASE_PORT="${DISTANCE_BASE_PORT:-5740}"
@@ -26,26 +27,20 @@ OUT_DIR="$REPO_ROOT/load/out"
 CSV="${CSV:-$OUT_DIR/soak-$(date -u +%Y%m%dT%H%M%S).csv}"
 mkdir -p "$OUT_DIR" "$LOCAL_DIR"
 
-bash scripts/services.sh up
+bench_env "$LOAD_DB" "${LOAD_DB#distance_}:"
 db_connection="$(local_mariadb_connection "$LOAD_DB")"
-export Database__ConnectionString="$db_connection;Maximum Pool Size=200"
-export Redis__ConnectionString="$(local_redis_connection)"
-export Redis__KeyPrefix="${LOAD_DB#distance_}:"
-export Logging__LogLevel__Default=Warning
-export_benchmark_rate_limits
+bench_raise_rate_limits
 for n in $CAPPED_NODES; do export "DISTANCE_NODE_${n}_ENV=DOTNET_GCHeapHardLimit=$HEAP_LIMIT"; done
 
 cleanup() {
   set +e
   bash scripts/cluster.sh down
-  mariadb --protocol=tcp -h 127.0.0.1 -P "$MARIADB_PORT" -uroot -e "DROP DATABASE IF EXISTS \`$LOAD_DB\`"
-  redis-cli -h 127.0.0.1 -p "$REDIS_PORT" --scan --pattern "$Redis__KeyPrefix*" | xargs -r -n 500 redis-cli -h 127.0.0.1 -p "$REDIS_PORT" del >/dev/null
+  bench_drop "$LOAD_DB"
 }
 trap cleanup EXIT
 
 log "building the load driver"
-dotnet build load/Distance.Load -c Release -nologo -v quiet -clp:ErrorsOnly >/dev/null
-driver=(dotnet load/Distance.Load/bin/Release/net10.0/Distance.Load.dll)
+bench_build_driver
 
 log "seeding $PAIRS rooms into $LOAD_DB"
 "${driver[@]}" chat --seed --pairs "$PAIRS" --connection "$db_connection"

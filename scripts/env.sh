@@ -19,13 +19,3 @@ local_mariadb_connection() { echo "Server=127.0.0.1;Port=$MARIADB_PORT;User ID=r
 
 log() { printf '[%s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
 
-# Benchmarks: hub and member rate limits far above the offered rates. They stay on (every send
-# still takes a token from Redis); the nodes read them from the environment.
-export_benchmark_rate_limits() {
-  local method
-  for method in SendMessage MarkRead SyncRoom Default; do
-    export "RateLimiting__Hub__${method}__TokenLimit=100000" "RateLimiting__Hub__${method}__TokensPerPeriod=100000"
-    export "RateLimiting__Hub__${method}__ReplenishmentPeriod=00:00:01"
-  done
-  export RateLimiting__Member__TokenLimit=100000 RateLimiting__Member__TokensPerPeriod=100000
-}

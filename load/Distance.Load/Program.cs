@@ -1,6 +1,7 @@
 using Distance.Load.Chat;
 using Distance.Load.Common;
 using Distance.Load.Connections;
+using Distance.Load.Festival;
 using Distance.Load.Matching;
 using Distance.Load.Seed;
 using Distance.Load.Soak;
@@ -13,6 +14,7 @@ var commands = new Dictionary<string, (string Help, Func<Arguments, Task<int>> R
     ["chat"] = (ChatCommand.Help, ChatCommand.RunAsync),
     ["soak"] = (SoakCommand.Help, SoakCommand.RunAsync),
     ["connections"] = (ConnectionsCommand.Help, ConnectionsCommand.RunAsync),
+    ["festival"] = (FestivalCommand.Help, FestivalCommand.RunAsync),
 };
 
 if (args.Length == 0 || !commands.TryGetValue(args[0], out var command))

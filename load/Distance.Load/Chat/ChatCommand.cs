@@ -1,5 +1,3 @@
-using System.Collections.Concurrent;
-using System.Diagnostics;
 using System.Globalization;
 using Distance.Load.Common;
 
@@ -77,43 +75,18 @@ public static class ChatCommand
     private static async Task PhaseAsync(ChatPairs target, string name, double rate, TimeSpan duration, string connectionString,
         IReadOnlyList<int> pids, string? csv, string label, bool measured)
     {
-        var runTag = Random.Shared.Next().ToString("x8", CultureInfo.InvariantCulture);
-        var ack = new Latency("ack");
-        var delivery = new Latency($"{name} @{rate}/s");
-        var errors = new ConcurrentDictionary<string, long>();
-        target.Delivery = delivery;
-        var cpu = CpuTimes.Start(pids);
-        var started = Stopwatch.GetTimestamp();
-        // At most five seconds' worth of sends in flight: beyond that the server has fallen over.
-        await OpenLoop.RunAsync(rate, duration, (int)Math.Max(100, rate * 5), ack,
-            (scheduled, ct) => target.SendAsync(runTag, scheduled, errors, ct), CancellationToken.None);
-        var elapsed = Stopwatch.GetElapsedTime(started);
-        var cpuReport = cpu.Report(elapsed, ack.Count);
-        // Deliveries still on their way get up to ten seconds.
-        for (var i = 0; i < 100 && target.UndeliveredNow() > 0; i++)
-            await Task.Delay(100);
-        target.Delivery = null;
-        var duplicates = Interlocked.Read(ref target.Duplicates);
-        var (ackedByRoom, acked, undelivered, _) = target.Harvest();
+        var result = await ChatPhase.RunAsync(target, new Latency($"{name} @{rate}/s"), rate, duration,
+            measured && name == "chat" ? connectionString : null, CpuTimes.Start(pids), CancellationToken.None);
         if (!measured)
             return;
+        if (result.RoomsStoringTwice > 0)
+            throw new InvalidOperationException($"{result.RoomsStoringTwice} rooms store a message twice");
 
-        long lost = 0, extra = 0;
-        if (name == "chat")
-        {
-            (lost, extra, var twice) = await ChatSeed.VerifyAsync(connectionString, runTag, target.Pairs, ackedByRoom, acked);
-            if (twice > 0)
-                throw new InvalidOperationException($"{twice} rooms store a message twice");
-        }
-        var seconds = duration.TotalSeconds;
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"{delivery.Name,-22} delivered {delivery.Count / seconds,7:F0}/s  p50 {delivery.Milliseconds(50),7:F2}  p99 {delivery.Milliseconds(99),7:F2}  " +
-            $"p99.9 {delivery.Milliseconds(99.9),7:F2}  max {delivery.MaxMilliseconds,7:F1} ms  ack p99 {ack.Milliseconds(99),7:F2} ms  " +
-            $"acked {acked}  errors {ack.Errors} [{string.Join(' ', errors.Select(e => $"{e.Key}={e.Value}"))}]  dropped {ack.Dropped}  " +
-            $"undelivered {undelivered}  duplicate deliveries {duplicates}  lost {lost}  stored-unacked {extra}"));
-        Console.WriteLine($"{"",-22} {cpuReport}");
+        var (ack, delivery, seconds) = (result.Ack, result.Delivery, duration.TotalSeconds);
+        Console.WriteLine(ChatPhase.Summary(result, duration));
+        Console.WriteLine($"{"",-22} {result.Cpu}");
         if (!string.IsNullOrEmpty(csv))
             await File.AppendAllTextAsync(csv, string.Create(CultureInfo.InvariantCulture,
-                $"{label},{name},{rate},{seconds},{acked},{delivery.Count},{delivery.Count / seconds:F1},{delivery.Milliseconds(50):F2},{delivery.Milliseconds(99):F2},{delivery.Milliseconds(99.9):F2},{delivery.MaxMilliseconds:F1},{ack.Milliseconds(99):F2},{ack.Errors},{ack.Dropped},{undelivered},{lost},{extra}\n"));
+                $"{label},{name},{rate},{seconds},{result.Acked},{delivery.Count},{delivery.Count / seconds:F1},{delivery.Milliseconds(50):F2},{delivery.Milliseconds(99):F2},{delivery.Milliseconds(99.9):F2},{delivery.MaxMilliseconds:F1},{ack.Milliseconds(99):F2},{ack.Errors},{ack.Dropped},{result.Undelivered},{result.Lost},{result.StoredUnacked}\n"));
     }
 }

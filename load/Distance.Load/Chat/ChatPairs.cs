@@ -111,7 +111,7 @@ public sealed class ChatPairs(IReadOnlyList<HubConnection> first, IReadOnlyList<
     }
 
     /// <summary>Sends message number n of the run: room n mod pairs, alternating direction.</summary>
-    public async Task<bool> SendAsync(string runTag, long scheduled, ConcurrentDictionary<string, long> errors, CancellationToken cancellationToken)
+    public async Task<bool> SendAsync(string runTag, long scheduled, StatusCounts errors, CancellationToken cancellationToken)
     {
         var n = Interlocked.Increment(ref sequence) - 1;
         var index = (int)(n % Pairs);
@@ -130,11 +130,11 @@ public sealed class ChatPairs(IReadOnlyList<HubConnection> first, IReadOnlyList<
         catch (HubException exception)
         {
             var code = exception.Message[(exception.Message.LastIndexOf(':') + 1)..].Trim();
-            errors.AddOrUpdate(code, 1, (_, c) => c + 1);
+            errors.Add(code);
         }
         catch (Exception exception)
         {
-            errors.AddOrUpdate(exception.GetType().Name, 1, (_, c) => c + 1);
+            errors.Add(exception.GetType().Name);
         }
         finally
         {

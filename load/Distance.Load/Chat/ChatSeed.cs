@@ -1,8 +1,8 @@
 using System.Globalization;
 using System.Text;
 using Dapper;
-using Distance.Data.Database;
-using Microsoft.Extensions.Logging.Abstractions;
+using Distance.Load.Common;
+using Distance.Load.Seed;
 using MySqlConnector;
 
 namespace Distance.Load.Chat;
@@ -18,40 +18,61 @@ public static class ChatSeed
 
     public static async Task RunAsync(string connectionString, int pairs, bool force)
     {
-        var builder = new MySqlConnectionStringBuilder(connectionString);
-        if (!builder.Database.Contains("load", StringComparison.OrdinalIgnoreCase) && !builder.Database.Contains("bench", StringComparison.OrdinalIgnoreCase) && !force)
-            throw new ArgumentException($"refusing to drop and recreate '{builder.Database}': use a *load* or *bench* database or --force");
-        await using (var server = new MySqlConnection(new MySqlConnectionStringBuilder(connectionString) { Database = "" }.ConnectionString))
-            await server.ExecuteAsync($"DROP DATABASE IF EXISTS `{builder.Database.Replace("`", "``")}`", commandTimeout: 600);
-        await new MigrationRunner(NullLogger<MigrationRunner>.Instance).MigrateAsync(connectionString, CancellationToken.None);
+        var builder = new MySqlConnectionStringBuilder(connectionString) { AllowLoadLocalInfile = true };
+        await ScratchDatabase.RecreateAsync(builder.ConnectionString, force);
 
-        await using var connection = new MySqlConnection(connectionString);
-        await connection.OpenAsync();
-        var school = await connection.ExecuteScalarAsync<string>("SELECT code FROM schools ORDER BY code LIMIT 1") ?? "KONKUK";
-        for (var first = 1; first <= 2 * pairs; first += Batch)
+        await using (var connection = new MySqlConnection(builder.ConnectionString))
         {
-            var last = Math.Min(2 * pairs, first + Batch - 1);
-            var sql = new StringBuilder("INSERT INTO members (id, phone, password_hash, gender, school_code, college, department, mbti, `character`, tags, hobbies, student_verified, created_at, last_active_at) VALUES ");
-            for (var id = first; id <= last; id++)
-                sql.Append(CultureInfo.InvariantCulture, $"({id}, '010{id:D8}', 'seeded-no-password', '{(id % 2 == 1 ? "female" : "male")}', @school, '공과대학', '컴퓨터공학과', 'INTJ', '차분함', '[]', '[]', TRUE, UTC_TIMESTAMP(3), UTC_TIMESTAMP(3))")
-                    .Append(id < last ? "," : ";");
-            await connection.ExecuteAsync(sql.ToString(), new { school });
-        }
-        for (var first = 1; first <= pairs; first += Batch)
-        {
-            var last = Math.Min(pairs, first + Batch - 1);
-            var rooms = new StringBuilder("INSERT INTO rooms (id, member_low, member_high, status, created_at, last_activity_at) VALUES ");
-            var members = new StringBuilder("INSERT INTO room_members (room_id, member_id) VALUES ");
-            for (var room = first; room <= last; room++)
+            await connection.OpenAsync();
+            var school = await connection.ExecuteScalarAsync<string>("SELECT code FROM schools ORDER BY code LIMIT 1") ?? "KONKUK";
+            for (var first = 1; first <= 2 * pairs; first += Batch)
             {
-                var separator = room < last ? "," : ";";
-                rooms.Append(CultureInfo.InvariantCulture, $"({room}, {2 * room - 1}, {2 * room}, 'active', UTC_TIMESTAMP(3), UTC_TIMESTAMP(3))").Append(separator);
-                members.Append(CultureInfo.InvariantCulture, $"({room}, {2 * room - 1}), ({room}, {2 * room})").Append(separator);
+                var last = Math.Min(2 * pairs, first + Batch - 1);
+                var sql = new StringBuilder("INSERT INTO members (id, phone, password_hash, gender, school_code, college, department, mbti, `character`, tags, hobbies, student_verified, created_at, last_active_at) VALUES ");
+                for (var id = first; id <= last; id++)
+                    sql.Append(CultureInfo.InvariantCulture, $"({id}, '010{id:D8}', 'seeded-no-password', '{(id % 2 == 1 ? "female" : "male")}', @school, '공과대학', '컴퓨터공학과', 'INTJ', '차분함', '[]', '[]', TRUE, UTC_TIMESTAMP(3), UTC_TIMESTAMP(3))")
+                        .Append(id < last ? "," : ";");
+                await connection.ExecuteAsync(sql.ToString(), new { school });
             }
-            await connection.ExecuteAsync(rooms.ToString());
-            await connection.ExecuteAsync(members.ToString());
         }
+        await LoadRoomsAsync(builder.ConnectionString, pairs, history: 0);
         Console.WriteLine($"seeded {pairs} rooms of two verified members into {builder.Database}");
+    }
+
+    /// <summary>
+    /// Room k for k = 1..<paramref name="pairs"/> between members 2k-1 and 2k (who must exist), with
+    /// <paramref name="history"/> text messages each, the two members taking turns, one a minute up
+    /// to a minute ago, all read: the rows the node would have written for that conversation. Their
+    /// client ids start with 00000000-, which no run tag of the chat phases does. The connection
+    /// string must allow LOAD DATA LOCAL (<see cref="BulkLoad"/>).
+    /// </summary>
+    public static async Task LoadRoomsAsync(string connectionString, int pairs, int history)
+    {
+        var now = DateTime.UtcNow;
+        var rooms = Enumerable.Range(1, pairs).Select(k => (long)k).ToList();
+        DateTime SentAt(long seq) => now.AddMinutes(seq - history - 1);
+        long? LastSender(long room) => history == 0 ? null : history % 2 == 1 ? 2 * room - 1 : 2 * room;
+        var loads = new List<Task>
+        {
+            BulkLoad.LoadAsync(connectionString, "rooms",
+                ["id", "member_low", "member_high", "status", "last_seq", "last_sender_id", "exchanges", "created_at", "last_activity_at"],
+                rooms, (text, room) => text.Field(room).Field(2 * room - 1).Field(2 * room).Field("active").Field(history)
+                    .Field(LastSender(room) is { } sender ? sender.ToString(CultureInfo.InvariantCulture) : "\\N")
+                    .Field(Math.Max(0, history - 1)).Field(SentAt(0)).Append(SentAt(history).ToString("yyyy-MM-dd HH:mm:ss.fff", CultureInfo.InvariantCulture)),
+                CancellationToken.None),
+            BulkLoad.LoadAsync(connectionString, "room_members", ["room_id", "member_id", "read_seq"],
+                rooms.SelectMany(room => new[] { (Room: room, Member: 2 * room - 1), (Room: room, Member: 2 * room) }).ToList(),
+                (text, row) => text.Field(row.Room).Field(row.Member).Append(history.ToString(CultureInfo.InvariantCulture)),
+                CancellationToken.None),
+        };
+        if (history > 0)
+            loads.Add(BulkLoad.LoadAsync(connectionString, "messages", ["room_id", "seq", "sender_id", "kind", "text", "sent_at", "client_message_id"],
+                rooms.SelectMany(room => Enumerable.Range(1, history).Select(seq => (Room: room, Seq: (long)seq))).ToList(),
+                (text, row) => text.Field(row.Room).Field(row.Seq).Field(row.Seq % 2 == 1 ? 2 * row.Room - 1 : 2 * row.Room).Field("text")
+                    .Field("history " + row.Seq.ToString(CultureInfo.InvariantCulture)).Field(SentAt(row.Seq))
+                    .Append(string.Create(CultureInfo.InvariantCulture, $"00000000-0000-4000-8000-{row.Room:x6}{row.Seq:x6}")),
+                CancellationToken.None));
+        await Task.WhenAll(loads);
     }
 
     /// <summary>

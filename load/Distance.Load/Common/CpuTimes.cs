@@ -10,6 +10,8 @@ public sealed class CpuTimes
 {
     private readonly Dictionary<int, double> before = [];
     private readonly TimeSpan driverBefore = Environment.CpuUsage.TotalTime;
+    private Dictionary<int, double>? after;
+    private TimeSpan driverAfter;
 
     public static CpuTimes Start(IReadOnlyList<int> pids)
     {
@@ -23,10 +25,17 @@ public sealed class CpuTimes
     public static IReadOnlyList<int> ParsePids(string pids) =>
         pids.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(int.Parse).ToList();
 
+    /// <summary>Ends the phase now: a later <see cref="Report"/> counts up to here, when the operations are only known later.</summary>
+    public void Stop()
+    {
+        after = before.ToDictionary(p => p.Key, p => Read(p.Key) ?? p.Value);
+        driverAfter = Environment.CpuUsage.TotalTime;
+    }
+
     public string Report(TimeSpan elapsed, long operations)
     {
-        var used = before.Select(p => (Name: Name(p.Key), Seconds: (Read(p.Key) ?? p.Value) - p.Value))
-            .Append((Name: "driver", Seconds: (Environment.CpuUsage.TotalTime - driverBefore).TotalSeconds));
+        var used = before.Select(p => (Name: Name(p.Key), Seconds: (after?[p.Key] ?? Read(p.Key) ?? p.Value) - p.Value))
+            .Append((Name: "driver", Seconds: ((after is null ? Environment.CpuUsage.TotalTime : driverAfter) - driverBefore).TotalSeconds));
         return "CPU " + string.Join(", ", used.Select(u => string.Create(CultureInfo.InvariantCulture,
             $"{u.Name} {u.Seconds / elapsed.TotalSeconds:F2} cores = {1000 * u.Seconds / Math.Max(1, operations):F2} ms/op")));
     }

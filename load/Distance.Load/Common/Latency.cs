@@ -39,12 +39,21 @@ public sealed class Latency(string name)
         Interlocked.Add(ref dropped, other.Dropped);
     }
 
+    /// <summary>All of <paramref name="parts"/> in one: their latencies, errors and dropped operations.</summary>
+    public static Latency Combine(string name, IEnumerable<Latency> parts)
+    {
+        var combined = new Latency(name);
+        foreach (var part in parts)
+            combined.Add(part);
+        return combined;
+    }
+
     public double Milliseconds(double percentile) => Count == 0 ? double.NaN : histogram.GetValueAtPercentile(percentile) / 1000.0;
 
     public double MaxMilliseconds => Count == 0 ? double.NaN : histogram.GetMaxValue() / 1000.0;
 
-    /// <summary>One line: completions per second, p50/p90/p99/max in ms, errors and dropped.</summary>
+    /// <summary>One line: completions per second, p50/p90/p99/p99.9/max in ms, errors and dropped.</summary>
     public string Summary(TimeSpan elapsed) => string.Create(CultureInfo.InvariantCulture,
         $"{Name,-28} ok {Count,7}  {Count / elapsed.TotalSeconds,8:F1}/s  p50 {Milliseconds(50),8:F2}  p90 {Milliseconds(90),8:F2}  " +
-        $"p99 {Milliseconds(99),8:F2}  max {MaxMilliseconds,8:F2} ms  errors {Errors}  dropped {Dropped}");
+        $"p99 {Milliseconds(99),8:F2}  p99.9 {Milliseconds(99.9),8:F2}  max {MaxMilliseconds,8:F2} ms  errors {Errors}  dropped {Dropped}");
 }

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using Dapper;
 using Distance.Data.Locations;
 using Distance.Load.Common;
 using Distance.Load.Seed;
@@ -41,9 +40,11 @@ public static class MatchingCommand
         var connectionString = new MySqlConnectionStringBuilder(args.String("connection", SeedCommand.DefaultConnection)) { MaximumPoolSize = 64 }.ConnectionString;
         await using var dataSource = new MySqlDataSourceBuilder(connectionString).Build();
         var tokens = DevTokens.FromFile(args.String("key", RepoFiles.SigningKeyPath()));
-        var (positions, campus, members) = await ReadCrowdAsync(dataSource, 2 * festival);
-        using var traffic = new MatchingTraffic(new Uri(args.String("url", "http://127.0.0.1:5201")), args.Integer("clients", 64),
-            tokens, positions, campus, radius, count, args.Number("step", 5));
+        var (positions, campus, members) = await Crowd.ReadAsync(dataSource, 2 * festival);
+        var url = new Uri(args.String("url", "http://127.0.0.1:5201"));
+        using var matchClients = new HttpNodes([url], args.Integer("clients", 64));
+        using var updateClients = new HttpNodes([url], Math.Max(4, args.Integer("clients", 64) / 2));
+        var traffic = new MatchingTraffic(matchClients, updateClients, tokens, positions, campus, radius, count, args.Number("step", 5));
         var nearby = new NearbyRepository(dataSource, new Distance.Data.Members.PublicProfileRepository(dataSource));
         using var stop = new CancellationTokenSource(TimeSpan.FromMinutes(30));
         var token = stop.Token;
@@ -130,18 +131,5 @@ public static class MatchingCommand
             OpenLoop.RunAsync(rate, duration, (int)Math.Max(clients, rate * 2), matchLatency, traffic.MatchAsync, cancellationToken),
             OpenLoop.RunAsync(updates, duration, (int)Math.Max(clients, updates * 2), updateLatency, traffic.UpdateLocationAsync, cancellationToken));
         return Stopwatch.GetElapsedTime(started);
-    }
-
-    private static async Task<((double, double)[], (double, double), long)> ReadCrowdAsync(MySqlDataSource dataSource, int crowd)
-    {
-        await using var connection = await dataSource.OpenConnectionAsync();
-        var rows = (await connection.QueryAsync<(long Id, double Latitude, double Longitude)>(
-            "SELECT member_id, latitude, longitude FROM member_locations WHERE member_id BETWEEN 1 AND @crowd ORDER BY member_id", new { crowd })).ToList();
-        if (rows.Count != crowd || rows[^1].Id != crowd)
-            throw new ArgumentException($"the database has no festival crowd of {crowd}: run `seed` with the same --festival first");
-        var campus = await connection.QuerySingleAsync<(double, double)>(
-            "SELECT s.campus_latitude, s.campus_longitude FROM members m JOIN schools s ON s.code = m.school_code WHERE m.id = 1");
-        var members = await connection.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM members");
-        return (rows.Select(r => (r.Latitude, r.Longitude)).ToArray(), campus, members);
     }
 }

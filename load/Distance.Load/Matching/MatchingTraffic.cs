@@ -8,12 +8,13 @@ namespace Distance.Load.Matching;
 
 /// <summary>
 /// The HTTP side of the scenario: festival members asking for matches and walking about.
-/// Callers and walkers are drawn uniformly from the crowd (member ids 1..crowd).
+/// Callers and walkers are drawn uniformly from the crowd (member ids 1..crowd). The caller owns
+/// the clients; matches and updates may share them or not.
 /// </summary>
-public sealed class MatchingTraffic : IDisposable
+public sealed class MatchingTraffic
 {
-    private readonly HttpClient matches;
-    private readonly HttpClient updates;
+    private readonly HttpNodes matches;
+    private readonly HttpNodes updates;
     private readonly DevTokens tokens;
     private readonly (double Latitude, double Longitude)[] positions;
     private readonly (double Latitude, double Longitude) campus;
@@ -22,11 +23,11 @@ public sealed class MatchingTraffic : IDisposable
     private long returned;
     private long answered;
 
-    public MatchingTraffic(Uri baseAddress, int clients, DevTokens tokens, (double, double)[] positions, (double, double) campus,
+    public MatchingTraffic(HttpNodes matches, HttpNodes updates, DevTokens tokens, (double, double)[] positions, (double, double) campus,
         int radiusMeters, int count, double stepMeters)
     {
-        matches = Client(baseAddress, clients);
-        updates = Client(baseAddress, Math.Max(4, clients / 2));
+        this.matches = matches;
+        this.updates = updates;
         this.tokens = tokens;
         this.positions = positions;
         this.campus = campus;
@@ -37,12 +38,15 @@ public sealed class MatchingTraffic : IDisposable
     /// <summary>Average number of matches per answered request, to show the draws were full.</summary>
     public double AverageMatches => answered == 0 ? 0 : (double)Interlocked.Read(ref returned) / Interlocked.Read(ref answered);
 
-    public async Task<bool> MatchAsync(CancellationToken cancellationToken)
+    public Task<bool> MatchAsync(CancellationToken cancellationToken) => MatchAsync(null, cancellationToken);
+
+    /// <summary>GET /api/matches for a random member of the crowd; true on 200. Every status goes into <paramref name="statuses"/>.</summary>
+    public async Task<bool> MatchAsync(StatusCounts? statuses, CancellationToken cancellationToken)
     {
         var member = Random.Shared.Next(positions.Length) + 1;
         using var request = new HttpRequestMessage(HttpMethod.Get, matchPath);
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", tokens.For(member));
-        using var response = await matches.SendAsync(request, cancellationToken);
+        using var response = await matches.SendAsync(request, statuses, cancellationToken);
         var body = await response.Content.ReadAsStringAsync(cancellationToken);
         if (response.StatusCode != HttpStatusCode.OK)
             return false;
@@ -51,7 +55,10 @@ public sealed class MatchingTraffic : IDisposable
         return true;
     }
 
-    public async Task<bool> UpdateLocationAsync(CancellationToken cancellationToken)
+    public Task<bool> UpdateLocationAsync(CancellationToken cancellationToken) => UpdateLocationAsync(null, cancellationToken);
+
+    /// <summary>PUT /api/me/location: a random member of the crowd takes a step; true on 204.</summary>
+    public async Task<bool> UpdateLocationAsync(StatusCounts? statuses, CancellationToken cancellationToken)
     {
         var index = Random.Shared.Next(positions.Length);
         var (latitude, longitude) = positions[index] = Step(positions[index]);
@@ -62,7 +69,7 @@ public sealed class MatchingTraffic : IDisposable
                 Encoding.UTF8, "application/json"),
         };
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", tokens.For(index + 1));
-        using var response = await updates.SendAsync(request, cancellationToken);
+        using var response = await updates.SendAsync(request, statuses, cancellationToken);
         return response.StatusCode == HttpStatusCode.NoContent;
     }
 
@@ -85,22 +92,5 @@ public sealed class MatchingTraffic : IDisposable
         for (var i = text.IndexOf(value, StringComparison.Ordinal); i >= 0; i = text.IndexOf(value, i + value.Length, StringComparison.Ordinal))
             count++;
         return count;
-    }
-
-    private static HttpClient Client(Uri baseAddress, int connections) => new(new SocketsHttpHandler
-    {
-        MaxConnectionsPerServer = connections,
-        PooledConnectionLifetime = Timeout.InfiniteTimeSpan,
-        UseCookies = false,
-    })
-    {
-        BaseAddress = baseAddress,
-        Timeout = TimeSpan.FromSeconds(30),
-    };
-
-    public void Dispose()
-    {
-        matches.Dispose();
-        updates.Dispose();
     }
 }

@@ -13,6 +13,7 @@ public struct SeedMember
     public double Longitude;
     public int InactiveSeconds;
     public bool Deactivated;
+    public bool StudentVerified;
 }
 
 public sealed class SeedBucket(long id, SeedSchool school, bool female, int level, long cell)
@@ -27,7 +28,9 @@ public sealed class SeedBucket(long id, SeedSchool school, bool female, int leve
 
 /// <summary>
 /// Synthetic members: a festival crowd of <c>festival</c> women and as many men of the host school
-/// within 500 m of its campus (so each of them has that many candidates within 1 km), and everyone
+/// within 500 m of its campus (so each of them has that many candidates within 1 km), women at odd
+/// and men at even ids (so the chat pairs 2k-1 and 2k are a woman and a man), all of them verified
+/// students (they chat, and only verified students open rooms), and everyone
 /// else around a random school's campus (normal spread, sigma 3 km, one in ten 30 km). Background
 /// members are active within 7 days with probability 0.85, deactivated with probability 0.003.
 /// Members get their grid slots exactly as the node would assign them.
@@ -48,7 +51,8 @@ public sealed class Population
             if (i < crowd)
             {
                 member.School = host;
-                member.Female = i < festival;
+                member.Female = i % 2 == 0;
+                member.StudentVerified = true;
                 (member.Latitude, member.Longitude) = InDisc(random, host.Latitude, host.Longitude, CrowdRadiusMeters);
                 member.InactiveSeconds = random.Next(0, 3600);
             }

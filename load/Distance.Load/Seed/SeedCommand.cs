@@ -1,10 +1,8 @@
 using System.Diagnostics;
 using System.Text;
 using Dapper;
-using Distance.Data.Database;
 using Distance.Data.Locations;
 using Distance.Load.Common;
-using Microsoft.Extensions.Logging.Abstractions;
 using MySqlConnector;
 
 namespace Distance.Load.Seed;
@@ -13,11 +11,12 @@ public static class SeedCommand
 {
     public const string Help = """
           --members N        members in total (default 1000000)
-          --festival F       festival crowd: F women and F men of the host school within 500 m of its campus (default 3000)
+          --festival F       festival crowd: F women (odd ids) and F men (even ids) of the host school within 500 m of its
+                             campus, verified students, at ids 1..2F (default 3000)
           --host CODE        the festival's school (default KONKUK)
           --connection CS    MariaDB connection string (default the local bench database distance_bench)
           --random-seed S    seed of the generator (default 1)
-          --force            allow a database whose name does not contain "bench" (it is dropped and created anew!)
+          --force            allow a database whose name contains neither "load" nor "bench" (it is dropped and created anew!)
         """;
 
     public const string DefaultConnection = "Server=127.0.0.1;Port=3307;User ID=root;Database=distance_bench";
@@ -31,34 +30,43 @@ public static class SeedCommand
     {
         var members = args.Integer("members", 1_000_000);
         var festival = args.Integer("festival", 3_000);
-        var builder = new MySqlConnectionStringBuilder(args.String("connection", DefaultConnection)) { AllowLoadLocalInfile = true, DefaultCommandTimeout = 600 };
-        if (!builder.Database.Contains("bench", StringComparison.OrdinalIgnoreCase) && !args.Flag("force"))
-            throw new ArgumentException($"refusing to drop and recreate '{builder.Database}': use a *bench* database or --force");
-        var connectionString = builder.ConnectionString;
         var clock = Stopwatch.StartNew();
-
-        // A fresh database from the migrations: nothing of an earlier seed or run remains.
-        await using (var server = new MySqlConnection(new MySqlConnectionStringBuilder(connectionString) { Database = "" }.ConnectionString))
-            await server.ExecuteAsync($"DROP DATABASE IF EXISTS `{builder.Database.Replace("`", "``")}`", commandTimeout: 600);
-        await new MigrationRunner(NullLogger<MigrationRunner>.Instance).MigrateAsync(connectionString, CancellationToken.None);
-        Console.WriteLine($"created {builder.Database} from the migrations in {clock.Elapsed.TotalSeconds:F1} s");
-        await using (var connection = new MySqlConnection(connectionString))
-        {
-            var schools = (await connection.QueryAsync<SeedSchool>(
-                "SELECT code AS Code, womens_university AS Womens, campus_latitude AS Latitude, campus_longitude AS Longitude FROM schools ORDER BY code")).ToList();
-            var host = schools.SingleOrDefault(s => s.Code == args.String("host", "KONKUK"))
-                       ?? throw new ArgumentException("--host must be a school code of universities.csv");
-
-            var generated = Stopwatch.StartNew();
-            var population = new Population(schools, host, members, festival, args.Integer("random-seed", 1));
-            Console.WriteLine($"generated {members} members in {population.Buckets.Count} buckets in {generated.Elapsed.TotalSeconds:F1} s");
-            await LoadAsync(connectionString, population);
-            var analyzed = Stopwatch.StartNew();
-            await connection.ExecuteAsync("ANALYZE TABLE members, member_locations, location_slots, location_buckets", commandTimeout: 600);
-            Console.WriteLine($"analyzed in {analyzed.Elapsed.TotalSeconds:F1} s");
-        }
+        var database = await RecreateAsync(args.String("connection", DefaultConnection), args.Flag("force"));
+        await SeedPopulationAsync(database, members, festival, args.String("host", "KONKUK"), args.Integer("random-seed", 1));
         Console.WriteLine($"seeded {members} members ({festival} women and {festival} men of the festival at ids 1..{2 * festival}) in {clock.Elapsed.TotalSeconds:F1} s");
         return 0;
+    }
+
+    /// <summary>A fresh database from the migrations; returns its connection string, ready for bulk loads.</summary>
+    public static async Task<string> RecreateAsync(string connection, bool force)
+    {
+        var builder = new MySqlConnectionStringBuilder(connection) { AllowLoadLocalInfile = true, DefaultCommandTimeout = 600 };
+        var clock = Stopwatch.StartNew();
+        await ScratchDatabase.RecreateAsync(builder.ConnectionString, force);
+        Console.WriteLine($"created {builder.Database} from the migrations in {clock.Elapsed.TotalSeconds:F1} s");
+        return builder.ConnectionString;
+    }
+
+    /// <summary>
+    /// Members with locations and grid slots (see <see cref="Population"/>) into a fresh database
+    /// (<see cref="RecreateAsync"/>): the crowd of <paramref name="festival"/> women and as many men
+    /// of <paramref name="hostCode"/> at ids 1..2F, everyone else after them.
+    /// </summary>
+    public static async Task SeedPopulationAsync(string connectionString, int members, int festival, string hostCode, int randomSeed)
+    {
+        await using var connection = new MySqlConnection(connectionString);
+        var schools = (await connection.QueryAsync<SeedSchool>(
+            "SELECT code AS Code, womens_university AS Womens, campus_latitude AS Latitude, campus_longitude AS Longitude FROM schools ORDER BY code")).ToList();
+        var host = schools.SingleOrDefault(s => s.Code == hostCode)
+                   ?? throw new ArgumentException("--host must be a school code of universities.csv");
+
+        var generated = Stopwatch.StartNew();
+        var population = new Population(schools, host, members, festival, randomSeed);
+        Console.WriteLine($"generated {members} members in {population.Buckets.Count} buckets in {generated.Elapsed.TotalSeconds:F1} s");
+        await LoadAsync(connectionString, population);
+        var analyzed = Stopwatch.StartNew();
+        await connection.ExecuteAsync("ANALYZE TABLE members, member_locations, location_slots, location_buckets", commandTimeout: 600);
+        Console.WriteLine($"analyzed in {analyzed.Elapsed.TotalSeconds:F1} s");
     }
 
     private static async Task LoadAsync(string connectionString, Population population)
@@ -71,7 +79,7 @@ public static class SeedCommand
         await Task.WhenAll(
             BulkLoad.LoadAsync(connectionString, "members",
                 ["id", "phone", "password_hash", "gender", "school_code", "college", "department", "mbti", "`character`", "tags", "hobbies",
-                 "created_at", "last_active_at", "deactivated_at"],
+                 "student_verified", "created_at", "last_active_at", "deactivated_at"],
                 population.Members, (text, m) => WriteMember(text, m, now), CancellationToken.None),
             BulkLoad.LoadAsync(connectionString, "member_locations",
                 ["member_id", "latitude", "longitude", "cell0", "cell1", "cell2", "updated_at"],
@@ -96,6 +104,6 @@ public static class SeedCommand
         text.Field(id).Field("010" + id.ToString("D8", System.Globalization.CultureInfo.InvariantCulture)).Field("seeded-no-password")
             .Field(member.Female ? "female" : "male").Field(member.School.Code).Field("공과대학").Field(Departments[id % Departments.Length])
             .Field(Mbtis[id % 16]).Field(Characters[id % 4]).Field(tags).Field($"[\"{Tags[(id + 3) % 8]}\"]")
-            .Field(now).Field(now.AddSeconds(-member.InactiveSeconds)).Last(member.Deactivated ? now.ToString("yyyy-MM-dd HH:mm:ss.fff", System.Globalization.CultureInfo.InvariantCulture) : "\\N");
+            .Field(member.StudentVerified ? 1 : 0).Field(now).Field(now.AddSeconds(-member.InactiveSeconds)).Last(member.Deactivated ? now.ToString("yyyy-MM-dd HH:mm:ss.fff", System.Globalization.CultureInfo.InvariantCulture) : "\\N");
     }
 }

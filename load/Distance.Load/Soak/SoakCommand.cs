@@ -58,15 +58,14 @@ public static class SoakCommand
         var sampling = sampler.RunAsync(every, () => Volatile.Read(ref phase), stopSampling.Token);
 
         var windows = new ChatWindows(chat, connectionString, TimeSpan.FromSeconds(15), () => MemoryStatus(sampler, chat));
-        var errors = new ConcurrentDictionary<string, long>();
+        var errors = new StatusCounts();
         // At most five seconds' worth of sends in flight: beyond that the server has fallen over.
         var maxInFlight = (int)Math.Max(100, rate * 5);
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"soak: {rate}/s cross-node over {pairs} rooms, {warmup.TotalSeconds:F0} s warm-up, {duration.TotalSeconds:F0} s measured; samples every {every.TotalSeconds:F0} s to {csv}"));
         windows.Rotate(counted: false);
         await OpenLoop.RunAsync(rate, warmup, maxInFlight, new Latency("warm-up"),
-            (scheduled, ct) => chat.SendAsync(windows.Tag, scheduled, errors, ct), CancellationToken.None);
-        errors.Clear();
+            (scheduled, ct) => chat.SendAsync(windows.Tag, scheduled, new StatusCounts(), ct), CancellationToken.None);
 
         Volatile.Write(ref phase, "measured");
         windows.Rotate(counted: true);
@@ -106,7 +105,7 @@ public static class SoakCommand
         }
     }
 
-    private static bool Report(double rate, TimeSpan duration, ChatWindows windows, Latency ack, ConcurrentDictionary<string, long> errors, long duplicates,
+    private static bool Report(double rate, TimeSpan duration, ChatWindows windows, Latency ack, StatusCounts errors, long duplicates,
         string cpuReport, NodeSampler sampler, IReadOnlyList<NodeSample> from, IReadOnlyList<NodeSample> to, double maxGrowth, double maxPauseP99, string csv)
     {
         var d = windows.Delivery;
@@ -114,7 +113,7 @@ public static class SoakCommand
         Console.WriteLine();
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"chat  delivered {perSecond:F0}/s of {rate}/s  p50 {d.Milliseconds(50):F1}  p99 {d.Milliseconds(99):F1}  p99.9 {d.Milliseconds(99.9):F1}  max {d.MaxMilliseconds:F1} ms  " +
-            $"ack p99 {ack.Milliseconds(99):F1} ms  acked {windows.Acked}  errors {ack.Errors} [{string.Join(' ', errors.Select(e => $"{e.Key}={e.Value}"))}]  dropped {ack.Dropped}  " +
+            $"ack p99 {ack.Milliseconds(99):F1} ms  acked {windows.Acked}  errors {ack.Errors} [{errors}]  dropped {ack.Dropped}  " +
             $"undelivered {windows.Undelivered}  duplicate deliveries {duplicates}  lost {windows.Lost}  stored-unacked {windows.StoredUnacked}  unsettled {windows.Unsettled}"));
         Console.WriteLine($"      {cpuReport}");
         var pass = SoakReport.Verdict(perSecond >= 0.99 * rate, string.Create(CultureInfo.InvariantCulture, $"throughput: {perSecond:F0} of {rate} msg/s delivered (at least 99 %)"));

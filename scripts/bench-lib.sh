@@ -1,0 +1,68 @@
+# Shared setup and teardown of the bench-*.sh scripts: sourced after env.sh, not run.
+
+# bench_env DB PREFIX [DB_OPTIONS]: the local Redis and MariaDB up, and the nodes' configuration
+# (environment variables that cluster.sh passes on) for database DB and Redis key prefix PREFIX.
+# DB_OPTIONS are extra MySqlConnector options for the nodes, e.g. "Connection Reset=false".
+bench_env() {
+  bash scripts/services.sh up
+  export Database__ConnectionString="$(local_mariadb_connection "$1");Maximum Pool Size=200${3:+;$3}"
+  export Redis__ConnectionString="$(local_redis_connection)"
+  export Redis__KeyPrefix="$2"
+  export Logging__LogLevel__Default=Warning
+}
+
+# bench_raise_rate_limits: hub and member rate limits far above the offered rates. They stay on (every send
+# still takes a token from Redis); the nodes read them from the environment.
+bench_raise_rate_limits() {
+  local method
+  for method in SendMessage MarkRead SyncRoom Default; do
+    export "RateLimiting__Hub__${method}__TokenLimit=100000" "RateLimiting__Hub__${method}__TokensPerPeriod=100000"
+    export "RateLimiting__Hub__${method}__ReplenishmentPeriod=00:00:01"
+  done
+  export RateLimiting__Member__TokenLimit=100000 RateLimiting__Member__TokensPerPeriod=100000
+}
+
+# bench_build_driver: a Release build of load/Distance.Load; the array `driver` runs it.
+bench_build_driver() {
+  dotnet build load/Distance.Load -c Release -nologo -v quiet -clp:ErrorsOnly >/dev/null
+  driver=(dotnet load/Distance.Load/bin/Release/net10.0/Distance.Load.dll)
+}
+
+# bench_drop DB: drops the benchmark's database and deletes its Redis keys (prefix $Redis__KeyPrefix).
+bench_drop() {
+  mariadb --protocol=tcp -h 127.0.0.1 -P "$MARIADB_PORT" -uroot -e "DROP DATABASE IF EXISTS \`$1\`"
+  redis-cli -h 127.0.0.1 -p "$REDIS_PORT" --scan --pattern "$Redis__KeyPrefix*" | xargs -r -n 500 redis-cli -h 127.0.0.1 -p "$REDIS_PORT" del >/dev/null
+}
+
+# bench_stop PID...: SIGTERM to processes the script started itself (never by name).
+bench_stop() {
+  local pid
+  for pid in "$@"; do kill -TERM "$pid" 2>/dev/null; done
+  return 0
+}
+
+# bench_node_pids: the pids of this worktree's cluster nodes, comma separated.
+bench_node_pids() {
+  local pids=() pidfile
+  for pidfile in "$LOCAL_DIR"/cluster/node-*.pid; do [ -e "$pidfile" ] && pids+=("$(cat "$pidfile")"); done
+  (IFS=,; echo "${pids[*]}")
+}
+
+# bench_redis_pid, bench_mariadb_pid: the pid of the Redis / the MariaDB that serves our port
+# (there may be others on the machine); empty when it cannot be found.
+bench_redis_pid() {
+  redis-cli -h 127.0.0.1 -p "$REDIS_PORT" info server 2>/dev/null | awk -F: '/^process_id:/ {print $2}' | tr -d '\r' || true
+}
+bench_mariadb_pid() {
+  local pid
+  pid=$(cat "$(mariadb --protocol=tcp -h 127.0.0.1 -P "$MARIADB_PORT" -uroot -N -e 'SELECT @@pid_file' 2>/dev/null)" 2>/dev/null || true)
+  [ -n "$pid" ] || pid=$(pgrep -x mariadbd | head -1 || true)
+  echo "$pid"
+}
+
+# bench_service_pids: both of them, comma separated, leaving out one that cannot be found.
+bench_service_pids() {
+  local redis mariadb
+  redis=$(bench_redis_pid); mariadb=$(bench_mariadb_pid)
+  echo "${redis}${redis:+${mariadb:+,}}${mariadb}"
+}
