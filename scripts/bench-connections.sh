@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # The connections benchmark (docs/benchmarks.md): a two-node cluster on its own database and
 # Redis prefix, COUNT seeded members, then load/Distance.Load `connections` in one driver process
-# per 10,000 connections (the open-file limit is 20,000 per process). Node memory (RSS from /proc
-# and the GC heap from /metrics) is sampled before and while the connections are held.
+# per 10,000 connections (the open-file limit is 20,000 per process). Node memory (RSS from /proc,
+# the GC heap from /metrics, and the live heap after a full GC from scripts/live-heap.sh) is
+# sampled before and while the connections are held.
 #   COUNT=20000 scripts/bench-connections.sh
 set -euo pipefail
 source "$(dirname "$0")/env.sh"
@@ -47,10 +48,13 @@ sample() {
   done
   echo "$total_rss $total_heap"
 }
+# The live heap of both nodes after a full GC: no garbage of the handshakes in it.
+live_heap() { echo $(( $(bash scripts/live-heap.sh "${node_pids[0]}") + $(bash scripts/live-heap.sh "${node_pids[1]}") )); }
 
 sleep 5
 read -r rss_before heap_before < <(sample)
-log "before: nodes RSS $((rss_before / 1024)) MB, GC heap $((heap_before / 1048576)) MB; connecting $COUNT"
+live_before=$(live_heap)
+log "before: nodes RSS $((rss_before / 1024)) MB, GC heap $((heap_before / 1048576)) MB, live heap $((live_before / 1048576)) MB; connecting $COUNT"
 rm -f "$OUT_DIR"/connections-driver-*.log
 processes=$(( (COUNT + PER_PROCESS - 1) / PER_PROCESS ))
 started=$(date +%s.%N)
@@ -68,9 +72,11 @@ cat "$OUT_DIR"/connections-driver-*.log
 # Let the nodes settle (a GC after the burst of handshakes) before sampling.
 sleep 10
 read -r rss_after heap_after < <(sample)
-awk -v n="$COUNT" -v t="$(echo "$connected_at - $started" | bc)" -v r0="$rss_before" -v r1="$rss_after" -v h0="$heap_before" -v h1="$heap_after" 'BEGIN {
-  printf "%d connections in %.1f s = %.0f/s overall; nodes RSS %+.0f MB = %.1f KB/connection; GC heap %+.0f MB = %.1f KB/connection\n",
-    n, t, n / t, (r1 - r0) / 1024, (r1 - r0) / n, (h1 - h0) / 1048576, (h1 - h0) / 1024 / n }'
+live_after=$(live_heap)
+awk -v n="$COUNT" -v t="$(echo "$connected_at - $started" | bc)" -v r0="$rss_before" -v r1="$rss_after" -v h0="$heap_before" -v h1="$heap_after" \
+  -v l0="$live_before" -v l1="$live_after" 'BEGIN {
+  printf "%d connections in %.1f s = %.0f/s overall; nodes RSS %+.0f MB = %.1f KB/connection; GC heap %+.0f MB = %.1f KB/connection; live heap after a full GC %+.0f MB = %.1f KB/connection\n",
+    n, t, n / t, (r1 - r0) / 1024, (r1 - r0) / n, (h1 - h0) / 1048576, (h1 - h0) / 1024 / n, (l1 - l0) / 1048576, (l1 - l0) / 1024 / n }'
 status=0
 for pid in "${driver_pids[@]}"; do wait "$pid" || status=1; done
 driver_pids=()
