@@ -1,3 +1,4 @@
+using System.Data;
 using Dapper;
 using MySqlConnector;
 
@@ -58,7 +59,7 @@ public sealed class LoginRepository(MySqlDataSource dataSource)
     public async Task<IReadOnlyList<long>> RevokeAllAsync(long memberId, CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(IsolationLevel.RepeatableRead, cancellationToken);
         var ids = (await connection.QueryAsync<long>(new CommandDefinition(OpenLoginsSql, new { memberId }, transaction, cancellationToken: cancellationToken))).AsList();
         if (ids.Count > 0)
             await connection.ExecuteAsync(new CommandDefinition(RevokeSql, new { ids }, transaction, cancellationToken: cancellationToken));

@@ -1,3 +1,4 @@
+using System.Data;
 using Dapper;
 using MySqlConnector;
 
@@ -43,7 +44,7 @@ public sealed class RefreshTokenRepository(MySqlDataSource dataSource)
         byte[] tokenHash, byte[] successorHash, DateTime successorExpiresAt, DateTime now, CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(IsolationLevel.RepeatableRead, cancellationToken);
         var token = await connection.QuerySingleOrDefaultAsync<TokenRow>(new CommandDefinition(LockSql, new { tokenHash }, transaction, cancellationToken: cancellationToken));
         if (token is null)
             return new RotationResult(RotationOutcome.Unknown);

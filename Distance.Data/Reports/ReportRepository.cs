@@ -1,3 +1,4 @@
+using System.Data;
 using Dapper;
 using MySqlConnector;
 
@@ -27,7 +28,7 @@ public sealed class ReportRepository(MySqlDataSource dataSource)
         long reporterId, long reportedId, string reason, int deactivationThreshold, DateTime now, CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(IsolationLevel.RepeatableRead, cancellationToken);
         var alreadyDeactivated = await connection.ExecuteScalarAsync<bool?>(new CommandDefinition(
             LockMemberSql, new { reportedId }, transaction, cancellationToken: cancellationToken));
         if (alreadyDeactivated is null)
