@@ -56,6 +56,14 @@ status=0
   --pids "${node_pids[0]},${node_pids[1]}" --rate "$RATE" --duration "$DURATION" --warmup "$WARMUP" \
   --sample "$SAMPLE" --window "$WINDOW" --csv "$CSV" --label "${LABEL:-soak}" || status=$?
 
+# The gen2 figure above is the heap at the last collection: with few or no gen2 collections in a
+# run it holds promoted garbage as well. A full GC now (the load has stopped) says what is live.
+for n in 1 2; do
+  if live=$(bash scripts/live-heap.sh "${node_pids[$((n - 1))]}" 2>/dev/null); then
+    echo "node $n live heap after a full GC at the end: $((live / 1048576)) MB"
+  fi
+done
+
 # "Never runs out": the capped node still runs, and nothing in its log speaks of running out.
 for n in $CAPPED_NODES; do
   if kill -0 "${node_pids[$((n - 1))]}" 2>/dev/null; then
