@@ -54,12 +54,7 @@ raise_limit Member 20 120 "$(per_member "$(awk -v m="$MULTIPLE" 'BEGIN { print 3
 raise_limit Matching 0.5 10 "$(per_member "$(awk -v m="$MULTIPLE" -v s="${matches_share:-0}" 'BEGIN { print 33 * m * s / 100 }')")"
 raise_limit Hub__SendMessage 5 20 "$(per_member "$(awk -v m="$MULTIPLE" 'BEGIN { print 4000 * m / 3600 }')")"
 
-cleanup() {
-  set +e
-  bash scripts/cluster.sh down
-  bench_drop "$LOAD_DB"
-}
-trap cleanup EXIT
+trap 'bench_teardown "$LOAD_DB"' EXIT
 
 log "building the load driver"
 bench_build_driver

@@ -34,6 +34,13 @@ bench_drop() {
   redis-cli -h 127.0.0.1 -p "$REDIS_PORT" --scan --pattern "$Redis__KeyPrefix*" | xargs -r -n 500 redis-cli -h 127.0.0.1 -p "$REDIS_PORT" del >/dev/null
 }
 
+# bench_teardown DB: on exit, what a benchmark leaves behind: this worktree's nodes, the database DB and its keys.
+bench_teardown() {
+  set +e
+  bash scripts/cluster.sh down
+  bench_drop "$1"
+}
+
 # bench_stop PID...: SIGTERM to processes the script started itself (never by name).
 bench_stop() {
   local pid

@@ -32,12 +32,7 @@ db_connection="$(local_mariadb_connection "$LOAD_DB")"
 bench_raise_rate_limits
 for n in $CAPPED_NODES; do export "DISTANCE_NODE_${n}_ENV=DOTNET_GCHeapHardLimit=$HEAP_LIMIT"; done
 
-cleanup() {
-  set +e
-  bash scripts/cluster.sh down
-  bench_drop "$LOAD_DB"
-}
-trap cleanup EXIT
+trap 'bench_teardown "$LOAD_DB"' EXIT
 
 log "building the load driver"
 bench_build_driver
