@@ -144,17 +144,16 @@ public sealed class ChatPairs(IReadOnlyList<HubConnection> first, IReadOnlyList<
     }
 
     /// <summary>
-    /// Takes out the messages of one run tag (all of them when null; that also resets
-    /// <see cref="Duplicates"/>), so a long run can verify and forget them window by window while
-    /// the next window sends: the driver's memory stays bounded.
+    /// Takes out the messages of one run tag, so a long run can verify and forget them window by
+    /// window while the next window sends: the driver's memory stays bounded.
     /// </summary>
-    public Harvested Harvest(string? runTag = null)
+    public Harvested Harvest(string runTag)
     {
         var acked = new Dictionary<long, long>();
         long total = 0, undelivered = 0, unsettled = 0;
         foreach (var (id, entry) in pending)
         {
-            if (runTag is not null && entry.RunTag != runTag)
+            if (entry.RunTag != runTag)
                 continue;
             pending.TryRemove(id, out _);
             if (Volatile.Read(ref entry.Settled) == 0)
@@ -166,13 +165,11 @@ public sealed class ChatPairs(IReadOnlyList<HubConnection> first, IReadOnlyList<
             if (Volatile.Read(ref entry.Delivered) == 0)
                 undelivered++;
         }
-        if (runTag is null)
-            Interlocked.Exchange(ref Duplicates, 0);
         return new Harvested(acked, total, undelivered, unsettled);
     }
 
-    public long UndeliveredNow(string? runTag = null) =>
-        pending.Values.Count(e => (runTag is null || e.RunTag == runTag) && e.Acked == 1 && Volatile.Read(ref e.Delivered) == 0);
+    public long UndeliveredNow(string runTag) =>
+        pending.Values.Count(e => e.RunTag == runTag && e.Acked == 1 && Volatile.Read(ref e.Delivered) == 0);
 
     public async ValueTask DisposeAsync()
     {

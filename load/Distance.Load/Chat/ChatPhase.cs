@@ -26,16 +26,18 @@ public static class ChatPhase
         var ack = new Latency("ack");
         var errors = new StatusCounts();
         target.Delivery = delivery;
+        // Duplicates count over the target's life; the phase reports its own.
+        var duplicatesBefore = Interlocked.Read(ref target.Duplicates);
         var started = Stopwatch.GetTimestamp();
         // At most five seconds' worth of sends in flight: beyond that the server has fallen over.
         await OpenLoop.RunAsync(rate, duration, (int)Math.Max(100, rate * 5), ack,
             (scheduled, ct) => target.SendAsync(runTag, scheduled, errors, ct), cancellationToken);
         var elapsed = Stopwatch.GetElapsedTime(started);
         var cpuReport = cpu?.Report(elapsed, ack.Count);
-        for (var i = 0; i < 100 && target.UndeliveredNow() > 0; i++)
+        for (var i = 0; i < 100 && target.UndeliveredNow(runTag) > 0; i++)
             await Task.Delay(100, CancellationToken.None);
         target.Delivery = null;
-        var duplicates = Interlocked.Read(ref target.Duplicates);
+        var duplicates = Interlocked.Read(ref target.Duplicates) - duplicatesBefore;
         var harvested = target.Harvest(runTag);
 
         long lost = 0, extra = 0, twice = 0;
