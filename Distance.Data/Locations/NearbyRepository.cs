@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text;
 using Dapper;
 using Distance.Data.Members;
@@ -6,8 +7,6 @@ using MySqlConnector;
 namespace Distance.Data.Locations;
 
 public sealed record NearbyQuery(long MemberId, int RadiusMeters, int Count, bool OtherSchools);
-
-public sealed record NearbyMember(long MemberId, double DistanceMeters);
 
 public sealed record NearbyMatch(PublicProfileRow Profile, double DistanceMeters);
 
@@ -18,13 +17,25 @@ public sealed record NearbyMatch(PublicProfileRow Profile, double DistanceMeters
 /// are looked up and checked (distance, activity, exclusions). A draw that fails a check is
 /// rejected, which keeps the accepted ones uniform over the qualifying members. When rejection
 /// would cost more than reading every member of the buckets, every member is read instead.
+/// Three round trips in the common case: the caller with its exclusions, the buckets, the draws
+/// with their profiles.
 /// </summary>
-public sealed partial class NearbyRepository(MySqlDataSource dataSource, PublicProfileRepository profiles)
+public sealed partial class NearbyRepository(MySqlDataSource dataSource)
 {
     private const int MaxRounds = 4;
     private const int MaxDrawsPerRound = 1_000;
 
-    private sealed record Caller(string Gender, string SchoolCode, bool WomensUniversity, double? Latitude, double? Longitude);
+    private sealed record Caller(string Gender, string SchoolCode, bool WomensUniversity, double? Latitude, double? Longitude, string Excluded)
+    {
+        /// <summary>Everyone the caller shares a room or a report with, or null when the list was cut short.</summary>
+        public List<long>? ExcludedIds()
+        {
+            var (count, list) = (Excluded[..Excluded.IndexOf(':')], Excluded[(Excluded.IndexOf(':') + 1)..]);
+            var ids = list.Split(',', StringSplitOptions.RemoveEmptyEntries)
+                .Select(id => long.Parse(id, CultureInfo.InvariantCulture)).ToList();
+            return ids.Count == long.Parse(count, CultureInfo.InvariantCulture) ? ids : null;
+        }
+    }
 
     // A class, not a record: Dapper converts the ordinal's column type into a property.
     private sealed class Candidate
@@ -33,36 +44,34 @@ public sealed partial class NearbyRepository(MySqlDataSource dataSource, PublicP
         public long MemberId { get; init; }
         public double Latitude { get; init; }
         public double Longitude { get; init; }
+        public string Gender { get; init; } = "";
+        public string SchoolCode { get; init; } = "";
+        public string SchoolName { get; init; } = "";
+        public string Department { get; init; } = "";
+        public string Mbti { get; init; } = "";
+        public string Character { get; init; } = "";
+        public string Tags { get; init; } = "[]";
+        public string Hobbies { get; init; } = "[]";
+
+        public NearbyMatch Match(double distance) => new(
+            PublicProfileRepository.FromColumns(MemberId, Gender, SchoolCode, SchoolName, Department, Mbti, Character, Tags, Hobbies), distance);
     }
 
     /// <summary>
     /// The drawn members with their public profiles, in draw order, or null when the caller has no
-    /// location yet. A member deleted since the draw has no profile any more and is left out.
+    /// location yet.
     /// </summary>
     public async Task<IReadOnlyList<NearbyMatch>?> FindAsync(NearbyQuery query, CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        var drawn = await DrawAsync(connection, query, cancellationToken);
-        if (drawn is null)
-            return null;
-        var rows = await profiles.FindAsync(drawn.Select(m => m.MemberId).ToList(), connection, cancellationToken);
-        return drawn.Where(m => rows.ContainsKey(m.MemberId)).Select(m => new NearbyMatch(rows[m.MemberId], m.DistanceMeters)).ToList();
-    }
-
-    private static async Task<IReadOnlyList<NearbyMember>?> DrawAsync(MySqlConnection connection, NearbyQuery query, CancellationToken cancellationToken)
-    {
-        // The caller, and everyone the caller shares a room or a report with, in one round trip:
-        // a few index ranges here instead of three lookups for every drawn member later.
-        Caller? caller;
-        HashSet<long> excluded;
-        await using (var batch = await connection.QueryMultipleAsync(new CommandDefinition(
-                         CallerAndExclusionsSql, new { me = query.MemberId }, cancellationToken: cancellationToken)))
-        {
-            caller = await batch.ReadSingleOrDefaultAsync<Caller>();
-            excluded = (await batch.ReadAsync<long>()).ToHashSet();
-        }
+        // Everyone the caller shares a room or a report with comes along with the caller: a few
+        // index ranges once instead of three lookups for every drawn member later.
+        var caller = await connection.QuerySingleOrDefaultAsync<Caller>(new CommandDefinition(
+            CallerSql, new { me = query.MemberId }, cancellationToken: cancellationToken));
         if (caller is not { Latitude: { } latitude, Longitude: { } longitude })
             return null;
+        var excluded = (caller.ExcludedIds() ?? await connection.QueryAsync<long>(new CommandDefinition(
+            ExclusionsSql, new { me = query.MemberId }, cancellationToken: cancellationToken))).ToHashSet();
         excluded.Add(query.MemberId);
 
         var (level, cells) = GeoGrid.Cover(latitude, longitude, query.RadiusMeters);
@@ -97,9 +106,9 @@ public sealed partial class NearbyRepository(MySqlDataSource dataSource, PublicP
         /// Rounds of independent uniform draws, keeping the first <c>Count</c> distinct members that
         /// qualify in draw order. Null when that takes more lookups than reading everyone would.
         /// </summary>
-        public async Task<IReadOnlyList<NearbyMember>?> DrawAsync(BucketSampler sampler, int draws)
+        public async Task<IReadOnlyList<NearbyMatch>?> DrawAsync(BucketSampler sampler, int draws)
         {
-            var chosen = new List<NearbyMember>(query.Count);
+            var chosen = new List<NearbyMatch>(query.Count);
             var chosenIds = new HashSet<long>();
             long drawn = 0, qualified = 0;
             for (var round = 0; round < MaxRounds; round++)
@@ -115,7 +124,7 @@ public sealed partial class NearbyRepository(MySqlDataSource dataSource, PublicP
                         continue;
                     qualified++;
                     if (chosen.Count < query.Count && chosenIds.Add(row.MemberId))
-                        chosen.Add(new NearbyMember(row.MemberId, distance));
+                        chosen.Add(row.Match(distance));
                 }
                 if (chosen.Count == query.Count)
                     return chosen;
@@ -128,13 +137,13 @@ public sealed partial class NearbyRepository(MySqlDataSource dataSource, PublicP
         }
 
         /// <summary>Reads every member of the buckets and draws from those who qualify.</summary>
-        public async Task<IReadOnlyList<NearbyMember>> EveryoneAsync(IEnumerable<BucketSize> buckets)
+        public async Task<IReadOnlyList<NearbyMatch>> EveryoneAsync(IEnumerable<BucketSize> buckets)
         {
             var rows = await connection.QueryAsync<Candidate>(new CommandDefinition(AllCandidatesSql, new
             {
                 me = query.MemberId, buckets = "[" + string.Join(",", buckets.Select(b => b.Id)) + "]",
             }, cancellationToken: cancellationToken));
-            var qualifying = rows.Select(r => Distance(r) is { } d ? new NearbyMember(r.MemberId, d) : null).OfType<NearbyMember>().ToArray();
+            var qualifying = rows.Select(r => Distance(r) is { } d ? r.Match(d) : null).OfType<NearbyMatch>().ToArray();
             // A partial Fisher-Yates shuffle: the first Count places get a uniform random sample.
             var take = Math.Min(query.Count, qualifying.Length);
             for (var i = 0; i < take; i++)

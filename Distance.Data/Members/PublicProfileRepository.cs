@@ -51,8 +51,13 @@ public sealed class PublicProfileRepository(MySqlDataSource dataSource)
         long MemberId, string Gender, string SchoolCode, string SchoolName, string Department, string Mbti,
         string Character, string Tags, string Hobbies)
     {
-        public PublicProfileRow ToProfile() => new(
-            MemberId, Gender, SchoolCode, SchoolName, Department, Mbti, Character,
-            JsonSerializer.Deserialize<string[]>(Tags) ?? [], JsonSerializer.Deserialize<string[]>(Hobbies) ?? []);
+        public PublicProfileRow ToProfile() => FromColumns(MemberId, Gender, SchoolCode, SchoolName, Department, Mbti, Character, Tags, Hobbies);
     }
+
+    /// <summary>A profile from the columns of <see cref="ByIdsSql"/>, for statements that read them along with other things.</summary>
+    public static PublicProfileRow FromColumns(
+        long memberId, string gender, string schoolCode, string schoolName, string department, string mbti,
+        string character, string tags, string hobbies) => new(
+        memberId, gender, schoolCode, schoolName, department, mbti, character,
+        JsonSerializer.Deserialize<string[]>(tags) ?? [], JsonSerializer.Deserialize<string[]>(hobbies) ?? []);
 }

@@ -120,6 +120,33 @@ public sealed class MatchingRuleTests(DistanceFixture fixture)
     }
 
     [Fact]
+    public async Task ExclusionsBeyondWhatOneListCanCarryStillKeepMembersApart()
+    {
+        var scene = new MatchingScene(fixture);
+        var caller = await scene.MemberAsync(0, "male");
+        var reportedByCaller = await scene.MemberAsync(10);
+        var stranger = await scene.MemberAsync(20);
+        // 150,000 reports against the caller (from ids no member has) come before the caller's own
+        // report in the exclusion list and push it past group_concat_max_len.
+        const int reporters = 150_000;
+        var limit = await scene.ScalarAsync<long>("SELECT @@group_concat_max_len");
+        Assert.True(limit < reporters * 14L, $"group_concat_max_len {limit} would hold the whole list; the test needs more reports");
+        await scene.ExecuteAsync($"""
+            INSERT INTO reports (reported_id, reporter_id, reason, created_at)
+            SELECT @c, 9000000000000 + seq, 'test', UTC_TIMESTAMP(3) FROM seq_1_to_{reporters};
+            INSERT INTO reports (reported_id, reporter_id, reason, created_at) VALUES (@r, @c, 'test', UTC_TIMESTAMP(3));
+            """, new { c = caller.Id, r = reportedByCaller.Id });
+        try
+        {
+            Assert.Equal(Ids(stranger), await scene.MatchIdsAsync(caller, All));
+        }
+        finally
+        {
+            await scene.ExecuteAsync("DELETE FROM reports WHERE reported_id = @c", new { c = caller.Id });
+        }
+    }
+
+    [Fact]
     public async Task DeactivatedMembersAreNotMatched()
     {
         var scene = new MatchingScene(fixture);

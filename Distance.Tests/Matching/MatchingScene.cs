@@ -85,4 +85,10 @@ public sealed class MatchingScene(DistanceFixture fixture)
         await using var connection = new MySqlConnection(fixture.Settings["Database:ConnectionString"]);
         await connection.ExecuteAsync(sql, parameters).Within();
     }
+
+    public async Task<T> ScalarAsync<T>(string sql, object? parameters = null)
+    {
+        await using var connection = new MySqlConnection(fixture.Settings["Database:ConnectionString"]);
+        return (await connection.ExecuteScalarAsync<T>(sql, parameters).Within())!;
+    }
 }

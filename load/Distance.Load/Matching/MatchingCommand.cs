@@ -45,7 +45,7 @@ public static class MatchingCommand
         using var matchClients = new HttpNodes([url], args.Integer("clients", 64));
         using var updateClients = new HttpNodes([url], Math.Max(4, args.Integer("clients", 64) / 2));
         var traffic = new MatchingTraffic(matchClients, updateClients, tokens, positions, campus, radius, count, args.Number("step", 5));
-        var nearby = new NearbyRepository(dataSource, new Distance.Data.Members.PublicProfileRepository(dataSource));
+        var nearby = new NearbyRepository(dataSource);
         using var stop = new CancellationTokenSource(TimeSpan.FromMinutes(30));
         var token = stop.Token;
 
