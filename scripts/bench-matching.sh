@@ -5,6 +5,7 @@
 #   scripts/bench-matching.sh            # defaults below; override with the environment, e.g.
 #   RATE=1500 DURATION=60 scripts/bench-matching.sh
 #   SEED=0 scripts/bench-matching.sh     # reuse the last seeded database
+#   SEED=0 BASELINE=0 RATE=500 UPDATES=0 scripts/bench-matching.sh   # the cost of one kind alone
 set -euo pipefail
 source "$(dirname "$0")/env.sh"
 source "$(dirname "$0")/bench-lib.sh"
@@ -21,6 +22,7 @@ WARMUP="${WARMUP:-10}"
 CLIENTS="${CLIENTS:-64}"
 NODES="${NODES:-1}"
 SEED="${SEED:-1}"
+BASELINE="${BASELINE:-1}"               # 0 skips the naive full-scan baseline
 # Extra MySqlConnector options for the nodes, e.g. DB_OPTIONS="Connection Reset=false".
 DB_OPTIONS="${DB_OPTIONS:-}"
 
@@ -48,8 +50,9 @@ bash scripts/cluster.sh up "$NODES" >/dev/null
 
 node_pid=$(cat "$LOCAL_DIR/cluster/node-1.pid")
 mariadb_pid=$(bench_mariadb_pid)
+redis_pid=$(bench_redis_pid)
 log "load: $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg) before the run"
-log "load: $RATE matches/s and $UPDATES location updates/s for ${DURATION}s ($CLIENTS connections), then the baseline"
+log "load: $RATE matches/s and $UPDATES location updates/s for ${DURATION}s ($CLIENTS connections)$([ "$BASELINE" != 0 ] && echo ", then the baseline")"
 "${driver[@]}" matching --url "http://127.0.0.1:$((DISTANCE_BASE_PORT + 1))" --connection "$(local_mariadb_connection "$BENCH_DB")" \
   --festival "$FESTIVAL" --rate "$RATE" --updates "$UPDATES" --duration "$DURATION" --warmup "$WARMUP" --clients "$CLIENTS" \
-  --pids "$node_pid${mariadb_pid:+,$mariadb_pid}" --baseline
+  --pids "$node_pid${mariadb_pid:+,$mariadb_pid}${redis_pid:+,$redis_pid}" $([ "$BASELINE" != 0 ] && echo --baseline)
