@@ -116,7 +116,7 @@ public sealed partial class NearbyRepository(MySqlDataSource dataSource)
                 drawn += draws;
                 var rows = await connection.QueryAsync<Candidate>(new CommandDefinition(DrawnCandidatesSql, new
                 {
-                    me = query.MemberId, draws = Json(sampler.Draw(Random.Shared, draws)),
+                    me = query.MemberId, draws = DrawsJson(sampler.Draw(Random.Shared, draws)),
                 }, cancellationToken: cancellationToken));
                 foreach (var row in rows.OrderBy(r => r.Ordinal))
                 {
@@ -162,14 +162,15 @@ public sealed partial class NearbyRepository(MySqlDataSource dataSource)
             var distance = GeoGrid.DistanceMeters(latitude, longitude, row.Latitude, row.Longitude);
             return distance > 0 && distance <= query.RadiusMeters ? distance : null;
         }
+    }
 
-        private static string Json(IReadOnlyList<SlotDraw> draws)
-        {
-            var json = new StringBuilder(draws.Count * 16).Append('[');
-            foreach (var draw in draws)
-                json.Append('[').Append(draw.BucketId).Append(',').Append(draw.Slot).Append("],");
-            json[^1] = ']';
-            return json.ToString();
-        }
+    /// <summary>The draws as the JSON that <see cref="DrawnCandidatesSql"/> reads: [[bucketId, slot], ...].</summary>
+    internal static string DrawsJson(IReadOnlyList<SlotDraw> draws)
+    {
+        var json = new StringBuilder(draws.Count * 16).Append('[');
+        foreach (var draw in draws)
+            json.Append('[').Append(draw.BucketId).Append(',').Append(draw.Slot).Append("],");
+        json[^1] = ']';
+        return json.ToString();
     }
 }

@@ -15,6 +15,7 @@ var commands = new Dictionary<string, (string Help, Func<Arguments, Task<int>> R
     ["soak"] = (SoakCommand.Help, SoakCommand.RunAsync),
     ["connections"] = (ConnectionsCommand.Help, ConnectionsCommand.RunAsync),
     ["festival"] = (FestivalCommand.Help, FestivalCommand.RunAsync),
+    ["statements"] = (StatementCostCommand.Help, StatementCostCommand.RunAsync),
 };
 
 if (args.Length == 0 || !commands.TryGetValue(args[0], out var command))

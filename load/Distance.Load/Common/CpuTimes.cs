@@ -52,7 +52,8 @@ public sealed class CpuTimes
         }
     }
 
-    private static double? Read(int pid)
+    /// <summary>User plus system CPU seconds the process has used so far, or null when it cannot be read.</summary>
+    public static double? Read(int pid)
     {
         try
         {
