@@ -5,6 +5,7 @@
 #                                prints "started redis" / "started mariadb" for what it started
 #   scripts/services.sh down [redis|mariadb]   stop both (or one) cleanly
 #   scripts/services.sh status   one line per service
+# MARIADB_ARGS adds server options for an A/B, e.g. MARIADB_ARGS=--thread-handling=pool-of-threads.
 set -euo pipefail
 source "$(dirname "$0")/env.sh"
 
@@ -45,7 +46,7 @@ start_mariadb() {
     --pid-file="$MARIADB_DIR/mariadb.pid" --port="$MARIADB_PORT" --bind-address=127.0.0.1 \
     --user="$(id -un)" --character-set-server=utf8mb4 --collation-server=utf8mb4_unicode_ci \
     --max-connections=2000 --innodb-buffer-pool-size=1G --innodb-flush-log-at-trx-commit=1 \
-    --log-error="$MARIADB_DIR/error.log" >/dev/null 2>&1 &
+    --log-error="$MARIADB_DIR/error.log" ${MARIADB_ARGS:-} >/dev/null 2>&1 &
   for _ in $(seq 100); do mariadb_up && echo "started mariadb" && return; sleep 0.1; done
   log "mariadb did not start; see $MARIADB_DIR/error.log"; exit 1
 }
