@@ -1,3 +1,5 @@
+using Distance.Data.Members;
+
 namespace Distance.Data.Locations;
 
 /// <summary>The statements of <see cref="NearbyRepository"/>; internal so a test can EXPLAIN them.</summary>
@@ -53,13 +55,11 @@ public sealed partial class NearbyRepository
           AND m.last_active_at >= UTC_TIMESTAMP(3) - INTERVAL 7 DAY
         """;
 
-    // What a candidate row carries besides its ordinal: the point for the distance, and the public
+    // A candidate row: its ordinal and point (for the distance), then from MemberId on the public
     // profile, read from the members row that the checks read anyway, so a match needs no
-    // further round trip for profiles.
-    private const string CandidateColumns = """
-        s.member_id AS MemberId, l.latitude AS Latitude, l.longitude AS Longitude,
-        m.gender AS Gender, m.school_code AS SchoolCode, sc.name AS SchoolName, m.department AS Department,
-        m.mbti AS Mbti, m.`character` AS `Character`, m.tags AS Tags, m.hobbies AS Hobbies
+    // further round trip for profiles. NearbyRepository splits the row at MemberId.
+    private const string CandidateColumns = $"""
+        l.latitude AS Latitude, l.longitude AS Longitude, {PublicProfileRepository.Columns}
         """;
 
     // Drawn slots are looked up by primary key; a slot may be drawn more than once.

@@ -25,7 +25,7 @@ public sealed partial class NearbyRepository(MySqlDataSource dataSource)
     private const int MaxRounds = 4;
     private const int MaxDrawsPerRound = 1_000;
 
-    private sealed record Caller(string Gender, string SchoolCode, bool WomensUniversity, double? Latitude, double? Longitude, string Excluded)
+    internal sealed record Caller(string Gender, string SchoolCode, bool WomensUniversity, double? Latitude, double? Longitude, string Excluded)
     {
         /// <summary>Everyone the caller shares a room or a report with, or null when the list was cut short.</summary>
         public List<long>? ExcludedIds()
@@ -37,24 +37,20 @@ public sealed partial class NearbyRepository(MySqlDataSource dataSource)
         }
     }
 
-    // A class, not a record: Dapper converts the ordinal's column type into a property.
-    private sealed class Candidate
+    // The columns before MemberId; a class, not a record: Dapper converts the ordinal's column type
+    // into a property.
+    private sealed class Draw
     {
         public long Ordinal { get; init; }
-        public long MemberId { get; init; }
         public double Latitude { get; init; }
         public double Longitude { get; init; }
-        public string Gender { get; init; } = "";
-        public string SchoolCode { get; init; } = "";
-        public string SchoolName { get; init; } = "";
-        public string Department { get; init; } = "";
-        public string Mbti { get; init; } = "";
-        public string Character { get; init; } = "";
-        public string Tags { get; init; } = "[]";
-        public string Hobbies { get; init; } = "[]";
+    }
 
-        public NearbyMatch Match(double distance) => new(
-            PublicProfileRepository.FromColumns(MemberId, Gender, SchoolCode, SchoolName, Department, Mbti, Character, Tags, Hobbies), distance);
+    private sealed record Candidate(Draw Draw, PublicProfileRepository.Row Profile)
+    {
+        public long MemberId => Profile.MemberId;
+
+        public NearbyMatch Match(double distance) => new(Profile.ToProfile(), distance);
     }
 
     /// <summary>
@@ -114,11 +110,11 @@ public sealed partial class NearbyRepository(MySqlDataSource dataSource)
             for (var round = 0; round < MaxRounds; round++)
             {
                 drawn += draws;
-                var rows = await connection.QueryAsync<Candidate>(new CommandDefinition(DrawnCandidatesSql, new
+                var rows = await CandidatesAsync(DrawnCandidatesSql, new
                 {
                     me = query.MemberId, draws = DrawsJson(sampler.Draw(Random.Shared, draws)),
-                }, cancellationToken: cancellationToken));
-                foreach (var row in rows.OrderBy(r => r.Ordinal))
+                });
+                foreach (var row in rows.OrderBy(r => r.Draw.Ordinal))
                 {
                     if (Distance(row) is not { } distance)
                         continue;
@@ -139,10 +135,10 @@ public sealed partial class NearbyRepository(MySqlDataSource dataSource)
         /// <summary>Reads every member of the buckets and draws from those who qualify.</summary>
         public async Task<IReadOnlyList<NearbyMatch>> EveryoneAsync(IEnumerable<BucketSize> buckets)
         {
-            var rows = await connection.QueryAsync<Candidate>(new CommandDefinition(AllCandidatesSql, new
+            var rows = await CandidatesAsync(AllCandidatesSql, new
             {
                 me = query.MemberId, buckets = "[" + string.Join(",", buckets.Select(b => b.Id)) + "]",
-            }, cancellationToken: cancellationToken));
+            });
             var qualifying = rows.Select(r => Distance(r) is { } d ? r.Match(d) : null).OfType<NearbyMatch>().ToArray();
             // A partial Fisher-Yates shuffle: the first Count places get a uniform random sample.
             var take = Math.Min(query.Count, qualifying.Length);
@@ -154,12 +150,17 @@ public sealed partial class NearbyRepository(MySqlDataSource dataSource)
             return qualifying[..take];
         }
 
+        private async Task<IEnumerable<Candidate>> CandidatesAsync(string sql, object parameters) =>
+            await connection.QueryAsync<Draw, PublicProfileRepository.Row, Candidate>(
+                new CommandDefinition(sql, parameters, cancellationToken: cancellationToken),
+                (draw, profile) => new Candidate(draw, profile), splitOn: nameof(PublicProfileRepository.Row.MemberId));
+
         /// <summary>The distance when the candidate qualifies (within the radius, not excluded), else null.</summary>
         private double? Distance(Candidate row)
         {
             if (excluded.Contains(row.MemberId))
                 return null;
-            var distance = GeoGrid.DistanceMeters(latitude, longitude, row.Latitude, row.Longitude);
+            var distance = GeoGrid.DistanceMeters(latitude, longitude, row.Draw.Latitude, row.Draw.Longitude);
             return distance > 0 && distance <= query.RadiusMeters ? distance : null;
         }
     }

@@ -19,11 +19,19 @@ public sealed record PublicProfileRow(
 /// </summary>
 public sealed class PublicProfileRepository(MySqlDataSource dataSource)
 {
-    private const string ByIdsSql = """
-        SELECT m.id AS MemberId, m.gender AS Gender, m.school_code AS SchoolCode, s.name AS SchoolName,
-               m.department AS Department, m.mbti AS Mbti, m.`character` AS `Character`,
-               m.tags AS Tags, m.hobbies AS Hobbies
-        FROM members m JOIN schools s ON s.code = m.school_code
+    /// <summary>
+    /// The columns of a <see cref="Row"/>, over <c>members m JOIN schools sc</c>: for this
+    /// repository and for statements that read profiles along with other things (matching).
+    /// </summary>
+    internal const string Columns = """
+        m.id AS MemberId, m.gender AS Gender, m.school_code AS SchoolCode, sc.name AS SchoolName,
+        m.department AS Department, m.mbti AS Mbti, m.`character` AS `Character`,
+        m.tags AS Tags, m.hobbies AS Hobbies
+        """;
+
+    private const string ByIdsSql = $"""
+        SELECT {Columns}
+        FROM members m JOIN schools sc ON sc.code = m.school_code
         WHERE m.id IN @ids
         """;
 
@@ -32,14 +40,6 @@ public sealed class PublicProfileRepository(MySqlDataSource dataSource)
         if (ids.Count == 0)
             return new Dictionary<long, PublicProfileRow>();
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        return await FindAsync(ids, connection, cancellationToken);
-    }
-
-    /// <summary>The same on a connection the caller already holds (one pool checkout for a whole operation).</summary>
-    public async Task<IReadOnlyDictionary<long, PublicProfileRow>> FindAsync(IReadOnlyCollection<long> ids, MySqlConnection connection, CancellationToken cancellationToken)
-    {
-        if (ids.Count == 0)
-            return new Dictionary<long, PublicProfileRow>();
         var rows = await connection.QueryAsync<Row>(new CommandDefinition(ByIdsSql, new { ids }, cancellationToken: cancellationToken));
         return rows.Select(r => r.ToProfile()).ToDictionary(p => p.MemberId);
     }
@@ -47,17 +47,13 @@ public sealed class PublicProfileRepository(MySqlDataSource dataSource)
     public async Task<PublicProfileRow?> FindAsync(long id, CancellationToken cancellationToken) =>
         (await FindAsync([id], cancellationToken)).GetValueOrDefault(id);
 
-    private sealed record Row(
+    /// <summary>A profile as <see cref="Columns"/> reads it: tags and hobbies still JSON text.</summary>
+    internal sealed record Row(
         long MemberId, string Gender, string SchoolCode, string SchoolName, string Department, string Mbti,
         string Character, string Tags, string Hobbies)
     {
-        public PublicProfileRow ToProfile() => FromColumns(MemberId, Gender, SchoolCode, SchoolName, Department, Mbti, Character, Tags, Hobbies);
+        public PublicProfileRow ToProfile() => new(
+            MemberId, Gender, SchoolCode, SchoolName, Department, Mbti, Character,
+            JsonSerializer.Deserialize<string[]>(Tags) ?? [], JsonSerializer.Deserialize<string[]>(Hobbies) ?? []);
     }
-
-    /// <summary>A profile from the columns of <see cref="ByIdsSql"/>, for statements that read them along with other things.</summary>
-    public static PublicProfileRow FromColumns(
-        long memberId, string gender, string schoolCode, string schoolName, string department, string mbti,
-        string character, string tags, string hobbies) => new(
-        memberId, gender, schoolCode, schoolName, department, mbti, character,
-        JsonSerializer.Deserialize<string[]>(tags) ?? [], JsonSerializer.Deserialize<string[]>(hobbies) ?? []);
 }

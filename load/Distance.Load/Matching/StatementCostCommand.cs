@@ -23,8 +23,6 @@ public static class StatementCostCommand
           --rounds R            rounds (default 3); the median is reported
         """;
 
-    private sealed record Caller(string Gender, string SchoolCode, bool WomensUniversity, double Latitude, double Longitude, string Excluded);
-
     private sealed record Statement(string Name, string Sql, Dictionary<string, object> Parameters);
 
     public static async Task<int> RunAsync(Arguments args)
@@ -60,9 +58,11 @@ public static class StatementCostCommand
     /// <summary>The three statements of a match for the caller, with parameters as the repository would send them.</summary>
     private static async Task<List<Statement>> StatementsAsync(MySqlConnection connection, long me, CancellationToken cancellationToken)
     {
-        var caller = await connection.QuerySingleAsync<Caller>(new CommandDefinition(
+        var caller = await connection.QuerySingleOrDefaultAsync<NearbyRepository.Caller>(new CommandDefinition(
             NearbyRepository.CallerSql, new { me }, cancellationToken: cancellationToken));
-        var (level, cells) = GeoGrid.Cover(caller.Latitude, caller.Longitude, 1_000);
+        if (caller is not { Latitude: { } latitude, Longitude: { } longitude })
+            throw new ArgumentException($"member {me} does not exist or has no location; --caller must name a seeded member");
+        var (level, cells) = GeoGrid.Cover(latitude, longitude, 1_000);
         var bucketParameters = new Dictionary<string, object>
         {
             ["school"] = caller.SchoolCode, ["gender"] = MatchingRules.WantedGender(caller.Gender, caller.WomensUniversity),
