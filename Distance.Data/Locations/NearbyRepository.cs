@@ -30,10 +30,10 @@ public sealed partial class NearbyRepository(MySqlDataSource dataSource)
         /// <summary>Everyone the caller shares a room or a report with, or null when the list was cut short.</summary>
         public List<long>? ExcludedIds()
         {
-            var (count, list) = (Excluded[..Excluded.IndexOf(':')], Excluded[(Excluded.IndexOf(':') + 1)..]);
-            var ids = list.Split(',', StringSplitOptions.RemoveEmptyEntries)
+            var countAndList = Excluded.Split(':', 2);
+            var ids = countAndList[1].Split(',', StringSplitOptions.RemoveEmptyEntries)
                 .Select(id => long.Parse(id, CultureInfo.InvariantCulture)).ToList();
-            return ids.Count == long.Parse(count, CultureInfo.InvariantCulture) ? ids : null;
+            return ids.Count == long.Parse(countAndList[0], CultureInfo.InvariantCulture) ? ids : null;
         }
     }
 
