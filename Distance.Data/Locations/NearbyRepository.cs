@@ -139,7 +139,8 @@ public sealed partial class NearbyRepository(MySqlDataSource dataSource)
             {
                 me = query.MemberId, buckets = "[" + string.Join(",", buckets.Select(b => b.Id)) + "]",
             });
-            var qualifying = rows.Select(r => Distance(r) is { } d ? r.Match(d) : null).OfType<NearbyMatch>().ToArray();
+            // Profiles (their tags and hobbies are JSON) are built only for the members taken.
+            var qualifying = rows.Select(r => (Row: r, Distance: Distance(r))).Where(q => q.Distance is not null).ToArray();
             // A partial Fisher-Yates shuffle: the first Count places get a uniform random sample.
             var take = Math.Min(query.Count, qualifying.Length);
             for (var i = 0; i < take; i++)
@@ -147,7 +148,7 @@ public sealed partial class NearbyRepository(MySqlDataSource dataSource)
                 var j = Random.Shared.Next(i, qualifying.Length);
                 (qualifying[i], qualifying[j]) = (qualifying[j], qualifying[i]);
             }
-            return qualifying[..take];
+            return qualifying[..take].Select(q => q.Row.Match(q.Distance!.Value)).ToList();
         }
 
         private async Task<IEnumerable<Candidate>> CandidatesAsync(string sql, object parameters) =>
