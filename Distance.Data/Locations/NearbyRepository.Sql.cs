@@ -30,20 +30,21 @@ public sealed partial class NearbyRepository
         """;
 
     // Same school: the candidate's school equals the caller's, so the women's-university rule
-    // holds for both sides by itself. Primary-key lookups, one per covering cell.
-    internal const string SchoolBucketsSql = """
+    // holds for both sides by itself. Primary-key ranges, one per run of consecutive cells.
+    internal static string SchoolBucketsSql(int cellRanges) => $"""
         SELECT b.id AS Id, b.size AS Size
-        FROM JSON_TABLE(@cells, '$[*]' COLUMNS (cell BIGINT PATH '$')) c
-        JOIN location_buckets b ON b.school_code = @school AND b.gender = @gender AND b.level = @level AND b.cell = c.cell
-        WHERE b.size > 0
+        FROM location_buckets b
+        WHERE b.school_code = @school AND b.gender = @gender AND b.level = @level
+          AND {CellRanges.Condition("b.cell", cellRanges)} AND b.size > 0
         """;
 
-    // Other schools too: every school whose women's-university flag equals the caller's.
-    internal const string PoolBucketsSql = """
+    // Other schools too: every school whose women's-university flag equals the caller's. Ranges
+    // of the pool index, which holds id and size too.
+    internal static string PoolBucketsSql(int cellRanges) => $"""
         SELECT b.id AS Id, b.size AS Size
-        FROM JSON_TABLE(@cells, '$[*]' COLUMNS (cell BIGINT PATH '$')) c
-        JOIN location_buckets b ON b.womens_university = @womens AND b.gender = @gender AND b.level = @level AND b.cell = c.cell
-        WHERE b.size > 0
+        FROM location_buckets b
+        WHERE b.womens_university = @womens AND b.gender = @gender AND b.level = @level
+          AND {CellRanges.Condition("b.cell", cellRanges)} AND b.size > 0
         """;
 
     // The checks every drawn member must pass in SQL; the distance and the exclusions above are

@@ -71,14 +71,18 @@ public sealed partial class NearbyRepository(MySqlDataSource dataSource)
         excluded.Add(query.MemberId);
 
         var (level, cells) = GeoGrid.Cover(latitude, longitude, query.RadiusMeters);
-        var buckets = await connection.QueryAsync<BucketSize>(new CommandDefinition(query.OtherSchools ? PoolBucketsSql : SchoolBucketsSql, new
+        var ranges = new CellRanges(cells);
+        var parameters = new DynamicParameters(new
         {
             school = caller.SchoolCode,
             gender = MatchingRules.WantedGender(caller.Gender, caller.WomensUniversity),
             womens = caller.WomensUniversity,
             level,
-            cells = "[" + string.Join(",", cells) + "]",
-        }, cancellationToken: cancellationToken));
+        });
+        foreach (var (name, value) in ranges.Bounds())
+            parameters.Add(name, value);
+        var buckets = await connection.QueryAsync<BucketSize>(new CommandDefinition(
+            query.OtherSchools ? PoolBucketsSql(ranges.Count) : SchoolBucketsSql(ranges.Count), parameters, cancellationToken: cancellationToken));
         var bucketList = buckets.AsList();
         var sampler = new BucketSampler(bucketList);
         if (sampler.Total == 0)

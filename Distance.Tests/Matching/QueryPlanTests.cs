@@ -7,8 +7,8 @@ namespace Distance.Tests.Matching;
 
 /// <summary>
 /// The matching statements must stay index lookups: with enough rows for the optimizer to care,
-/// EXPLAIN shows which index each table is read through. Only the JSON_TABLE of the cells, draws
-/// or buckets (a handful of rows made by the caller) may be read whole.
+/// EXPLAIN shows which index each table is read through. Only the JSON_TABLE of the draws or
+/// buckets (a handful of rows made by the caller) may be read whole.
 /// </summary>
 [Collection(nameof(MatchingPlanCollection))]
 public sealed class QueryPlanTests(DistanceFixture fixture) : IAsyncLifetime
@@ -46,18 +46,22 @@ public sealed class QueryPlanTests(DistanceFixture fixture) : IAsyncLifetime
     [Fact]
     public async Task SameSchoolBucketsAreReadByPrimaryKey()
     {
-        var plan = await ExplainAsync(NearbyRepository.SchoolBucketsSql, new { cells = Cells(), school = "GACHON", gender = "female", level = 0 });
+        var (sql, parameters) = CoverOfNineBands(NearbyRepository.SchoolBucketsSql, new { school = "GACHON", gender = "female", level = 0 });
+        var plan = await ExplainAsync(sql, parameters);
 
         AssertReads(plan, "b", "PRIMARY");
+        Assert.Equal("range", plan.Single()["type"]);
         AssertNoScans(plan);
     }
 
     [Fact]
     public async Task OtherSchoolBucketsAreReadByThePoolIndex()
     {
-        var plan = await ExplainAsync(NearbyRepository.PoolBucketsSql, new { cells = Cells(), womens = false, gender = "female", level = 0 });
+        var (sql, parameters) = CoverOfNineBands(NearbyRepository.PoolBucketsSql, new { womens = false, gender = "female", level = 0 });
+        var plan = await ExplainAsync(sql, parameters);
 
         AssertReads(plan, "b", "ix_location_buckets_pool");
+        Assert.Equal("range", plan.Single()["type"]);
         AssertNoScans(plan);
     }
 
@@ -107,7 +111,15 @@ public sealed class QueryPlanTests(DistanceFixture fixture) : IAsyncLifetime
         AssertNoScans(plan);
     }
 
-    private static string Cells() => "[" + string.Join(",", Enumerable.Range(100, 81)) + "]";
+    // 81 cells as a cover has them: nine runs of nine consecutive ids, as nine bands would give.
+    private static (string Sql, DynamicParameters Parameters) CoverOfNineBands(Func<int, string> sql, object parameters)
+    {
+        var ranges = new CellRanges(Enumerable.Range(1, 9).SelectMany(band => Enumerable.Range(band * 100, 9)).Select(c => (long)c));
+        var all = new DynamicParameters(parameters);
+        foreach (var (name, value) in ranges.Bounds())
+            all.Add(name, value);
+        return (sql(ranges.Count), all);
+    }
 
     private async Task<IReadOnlyList<IDictionary<string, object?>>> ExplainAsync(string sql, object parameters) =>
         (await connection.QueryAsync("EXPLAIN " + sql, parameters).Within()).Cast<IDictionary<string, object?>>().ToList();

@@ -63,18 +63,22 @@ public static class StatementCostCommand
         if (caller is not { Latitude: { } latitude, Longitude: { } longitude })
             throw new ArgumentException($"member {me} does not exist or has no location; --caller must name a seeded member");
         var (level, cells) = GeoGrid.Cover(latitude, longitude, 1_000);
+        var ranges = new CellRanges(cells);
         var bucketParameters = new Dictionary<string, object>
         {
             ["school"] = caller.SchoolCode, ["gender"] = MatchingRules.WantedGender(caller.Gender, caller.WomensUniversity),
-            ["level"] = level, ["cells"] = "[" + string.Join(",", cells) + "]",
+            ["level"] = level,
         };
+        foreach (var (name, value) in ranges.Bounds())
+            bucketParameters[name] = value;
+        var bucketsSql = NearbyRepository.SchoolBucketsSql(ranges.Count);
         var buckets = (await connection.QueryAsync<BucketSize>(new CommandDefinition(
-            NearbyRepository.SchoolBucketsSql, bucketParameters, cancellationToken: cancellationToken))).AsList();
+            bucketsSql, bucketParameters, cancellationToken: cancellationToken))).AsList();
         var draws = NearbyRepository.DrawsJson(new BucketSampler(buckets).Draw(new Random(7), 12));
         return
         [
             new("caller", NearbyRepository.CallerSql, new() { ["me"] = me }),
-            new("buckets", NearbyRepository.SchoolBucketsSql, bucketParameters),
+            new("buckets", bucketsSql, bucketParameters),
             new("draws", NearbyRepository.DrawnCandidatesSql, new() { ["me"] = me, ["draws"] = draws }),
         ];
     }
