@@ -12,11 +12,19 @@ namespace Distance.Realtime.Observability;
 /// more than once, and each of those counts as a pause.
 /// </summary>
 /// <remarks>
-/// Listening starts when the host builds its hosted services and stops when the container
-/// disposes the listener. The events arrive on the runtime's dispatch thread, a little after the fact.
+/// Listening starts when the host builds its hosted services (<see cref="Create"/>) and stops when
+/// the container disposes the listener. The events arrive on the runtime's dispatch thread, a
+/// little after the fact.
 /// </remarks>
 internal sealed class GcPauseListener(DistanceMetrics metrics) : EventListener, IHostedService
 {
+    // Two listeners of the runtime's events being created or disposed at the same moment deadlock
+    // inside the runtime: one holds the listeners' lock and waits for EventPipe's, the other the
+    // reverse (dotnet/runtime#96219; a hang dump of our test run showed exactly this). A node has
+    // one listener, but a test process starts and stops many nodes at once, so every creation and
+    // disposal in the process takes this lock in turn. It guards no data.
+    private static readonly Lock Lifecycle = new();
+
     private const string RuntimeSource = "Microsoft-Windows-DotNETRuntime";
     private const EventKeywords GcKeyword = (EventKeywords)0x1;
     private const int GcRestartEEEnd = 3;
@@ -56,6 +64,19 @@ internal sealed class GcPauseListener(DistanceMetrics metrics) : EventListener, 
     {
         var index = eventData.PayloadNames?.IndexOf("Reason") ?? -1;
         return index >= 0 && eventData.Payload?[index] is { } value ? Convert.ToUInt32(value, System.Globalization.CultureInfo.InvariantCulture) : null;
+    }
+
+    /// <summary>A new listener, never created at the same moment as another is created or disposed.</summary>
+    public static GcPauseListener Create(DistanceMetrics metrics)
+    {
+        lock (Lifecycle)
+            return new GcPauseListener(metrics);
+    }
+
+    public override void Dispose()
+    {
+        lock (Lifecycle)
+            base.Dispose();
     }
 
     public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;

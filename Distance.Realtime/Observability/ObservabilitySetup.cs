@@ -32,7 +32,7 @@ internal static class ObservabilitySetup
         // After OpenTelemetry's own hosted service: only a listening meter provider records the zeros.
         services.AddHostedService<MetricsWarmUp>();
         // Each GC pause, for a pause p99 (the runtime's metrics only give the total).
-        services.AddHostedService<GcPauseListener>();
+        services.AddHostedService(provider => GcPauseListener.Create(provider.GetRequiredService<DistanceMetrics>()));
 
         services.AddHealthChecks()
             .AddCheck<RedisHealthCheck>("redis", tags: [ReadyTag], timeout: TimeSpan.FromSeconds(2))
