@@ -35,7 +35,7 @@ public sealed class PasswordResetTests(DistanceFixture fixture)
         await using var hub = fixture.NodeB.CreateHubConnection(member.AccessToken);
         var closed = new TaskCompletionSource();
         hub.Closed += _ => { closed.TrySetResult(); return Task.CompletedTask; };
-        await hub.StartAsync().Within();
+        await hub.StartReadyAsync();
         // Sign-up just sent a code to this phone; lift the resend spacing rather than wait a minute.
         await fixture.NodeA.Service<IDatabase>().KeyDeleteAsync("sms:resend:" + member.Phone).Within();
         var token = await fixture.NodeA.VerifyPhoneAsync(member.Phone, "password-reset");

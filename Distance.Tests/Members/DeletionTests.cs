@@ -21,7 +21,7 @@ public sealed class DeletionTests(DistanceFixture fixture)
         await using var hub = fixture.NodeB.CreateHubConnection(member.AccessToken);
         var closed = new TaskCompletionSource();
         hub.Closed += _ => { closed.TrySetResult(); return Task.CompletedTask; };
-        await hub.StartAsync().Within();
+        await hub.StartReadyAsync();
 
         var response = await memberClient.DeleteAsync("/api/me").Within();
 

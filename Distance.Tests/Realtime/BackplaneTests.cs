@@ -16,7 +16,7 @@ public sealed class BackplaneTests(DistanceFixture fixture)
         var received = Channel.CreateUnbounded<long>();
         await using var connection = fixture.NodeB.CreateHubConnection(member.AccessToken);
         connection.On<long>(nameof(IChatClient.PhoneShared), roomId => received.Writer.TryWrite(roomId));
-        await connection.StartAsync().Within();
+        await connection.StartReadyAsync();
 
         // Node A holds no connection of this member: only the Redis backplane can carry it to node B.
         var hubOnA = fixture.NodeA.Service<IHubContext<ChatHub, IChatClient>>();
@@ -34,7 +34,7 @@ public sealed class BackplaneTests(DistanceFixture fixture)
         var received = Channel.CreateUnbounded<long>();
         await using var connection = fixture.NodeA.CreateHubConnection(member.AccessToken, messagePack);
         connection.On<long>(nameof(IChatClient.PhoneShared), roomId => received.Writer.TryWrite(roomId));
-        await connection.StartAsync().Within();
+        await connection.StartReadyAsync();
 
         await fixture.NodeB.Service<IHubContext<ChatHub, IChatClient>>().Clients.User(member.Id.ToString()).PhoneShared(7).Within();
 

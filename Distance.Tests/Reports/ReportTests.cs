@@ -78,7 +78,7 @@ public sealed class ReportTests(DistanceFixture fixture)
         await using var hub = fixture.NodeB.CreateHubConnection(reported.AccessToken);
         var closed = new TaskCompletionSource();
         hub.Closed += _ => { closed.TrySetResult(); return Task.CompletedTask; };
-        await hub.StartAsync().Within();
+        await hub.StartReadyAsync();
         Assert.Equal(HttpStatusCode.Created, (await ReportAsync(fixture.NodeA, reporters[0].AccessToken, new { memberId = reported.Id, reason = "a" })).StatusCode);
         Assert.Equal(HttpStatusCode.Created, (await ReportAsync(fixture.NodeA, reporters[1].AccessToken, new { memberId = reported.Id, reason = "b" })).StatusCode);
         Assert.Equal(HubConnectionState.Connected, hub.State);
