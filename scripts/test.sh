@@ -39,6 +39,9 @@ else
   passed=0; failed=0; skipped=0
   status=1
 fi
+# An aborted run (a hang ended by the blame timeout, or a crash) fails no test: say so.
+aborted=""
+if [ "$status" -ne 0 ] && [ "$failed" -eq 0 ]; then aborted=" (dotnet test aborted: see the test named above)"; fi
 
 [ "$deploy_status" -eq 0 ] || status=$deploy_status
 bash scripts/check-k6.sh || status=$?
@@ -61,5 +64,5 @@ if [ "${DISTANCE_DRILLS:-1}" != 0 ]; then
   bash scripts/drills/run-all.sh kill-node redis-restart sigterm || status=1
 fi
 
-echo "tests: $passed passed, $failed failed, $skipped skipped"
+echo "tests: $passed passed, $failed failed, $skipped skipped$aborted"
 exit $status
