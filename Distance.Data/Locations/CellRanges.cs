@@ -1,3 +1,5 @@
+using Dapper;
+
 namespace Distance.Data.Locations;
 
 /// <summary>
@@ -27,6 +29,15 @@ internal sealed class CellRanges
     public static string Condition(string column, int count) => count == 0
         ? "FALSE"
         : "(" + string.Join(" OR ", Enumerable.Range(0, count).Select(i => $"{column} BETWEEN @first{i} AND @last{i}")) + ")";
+
+    /// <summary><paramref name="others"/>' parameters and the bounds for <see cref="Condition"/>.</summary>
+    public DynamicParameters ParametersWith(object others)
+    {
+        var parameters = new DynamicParameters(others);
+        foreach (var (name, value) in Bounds())
+            parameters.Add(name, value);
+        return parameters;
+    }
 
     /// <summary>The bound parameters of <see cref="Condition"/>, by name.</summary>
     public IEnumerable<(string Name, long Value)> Bounds() =>

@@ -72,15 +72,13 @@ public sealed partial class NearbyRepository(MySqlDataSource dataSource)
 
         var (level, cells) = GeoGrid.Cover(latitude, longitude, query.RadiusMeters);
         var ranges = new CellRanges(cells);
-        var parameters = new DynamicParameters(new
+        var parameters = ranges.ParametersWith(new
         {
             school = caller.SchoolCode,
             gender = MatchingRules.WantedGender(caller.Gender, caller.WomensUniversity),
             womens = caller.WomensUniversity,
             level,
         });
-        foreach (var (name, value) in ranges.Bounds())
-            parameters.Add(name, value);
         var buckets = await connection.QueryAsync<BucketSize>(new CommandDefinition(
             query.OtherSchools ? PoolBucketsSql(ranges.Count) : SchoolBucketsSql(ranges.Count), parameters, cancellationToken: cancellationToken));
         var bucketList = buckets.AsList();

@@ -30,18 +30,16 @@ public sealed class ChatTestClient : IAsyncDisposable
     public static async Task<ChatTestClient> ConnectAsync(DistanceNode node, TestMember member, bool messagePack = false)
     {
         var client = new ChatTestClient(node.CreateHubConnection(member.AccessToken, messagePack));
-        await client.StartAsync();
+        await client.Connection.StartReadyAsync();
         return client;
     }
 
     public static async Task<ChatTestClient> ConnectAsync(NodeProcess node, TestMember member)
     {
         var client = new ChatTestClient(node.CreateHubConnection(member.AccessToken));
-        await client.StartAsync();
+        await client.Connection.StartReadyAsync();
         return client;
     }
-
-    private Task StartAsync() => Connection.StartReadyAsync();
 
     public Task<MessageAck> SendAsync(long roomId, string text, Guid? clientMessageId = null) =>
         Connection.InvokeAsync<MessageAck>(nameof(ChatHub.SendMessage),

@@ -115,10 +115,7 @@ public sealed class QueryPlanTests(DistanceFixture fixture) : IAsyncLifetime
     private static (string Sql, DynamicParameters Parameters) CoverOfNineBands(Func<int, string> sql, object parameters)
     {
         var ranges = new CellRanges(Enumerable.Range(1, 9).SelectMany(band => Enumerable.Range(band * 100, 9)).Select(c => (long)c));
-        var all = new DynamicParameters(parameters);
-        foreach (var (name, value) in ranges.Bounds())
-            all.Add(name, value);
-        return (sql(ranges.Count), all);
+        return (sql(ranges.Count), ranges.ParametersWith(parameters));
     }
 
     private async Task<IReadOnlyList<IDictionary<string, object?>>> ExplainAsync(string sql, object parameters) =>
