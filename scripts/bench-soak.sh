@@ -2,7 +2,8 @@
 # The soak benchmark (issue #7): a two-node cluster on its own database and Redis prefix, node 2
 # under DOTNET_GCHeapHardLimit (512 MB), then load/Distance.Load `soak`: chat at RATE msg/s
 # cross-node for DURATION s after WARMUP s, every node's RSS, GC heap per generation and GC pauses
-# sampled every SAMPLE s into load/out/soak-*.csv, and PASS/FAIL per target. Afterwards each capped
+# sampled every SAMPLE s into load/out/soak-*.csv, each node's live heap after a full GC at the end of
+# warm-up and of the run (scripts/live-heap.sh), and PASS/FAIL per target. Afterwards each capped
 # node must still be alive, with no OutOfMemory in its log. Everything it starts (and its database
 # and keys) is removed on exit; the exit status is 0 only if every target passed.
 #   scripts/bench-soak.sh                                      # 30 minutes at 1,000 msg/s
@@ -21,7 +22,7 @@ DURATION="${DURATION:-1800}"
 WARMUP="${WARMUP:-60}"
 SAMPLE="${SAMPLE:-5}"
 WINDOW="${WINDOW:-60}"                     # seconds of messages verified in MariaDB and forgotten at a time
-CAPPED_NODES="${CAPPED_NODES:-2}"          # nodes under the heap limit: "2", "1 2", or "" for none
+CAPPED_NODES="${CAPPED_NODES-2}"           # nodes under the heap limit: "2", "1 2", or "" for none
 HEAP_LIMIT="${HEAP_LIMIT:-0x20000000}"     # DOTNET_GCHeapHardLimit, bytes in hex: 512 MB
 OUT_DIR="$REPO_ROOT/load/out"
 CSV="${CSV:-$OUT_DIR/soak-$(date -u +%Y%m%dT%H%M%S).csv}"
@@ -30,7 +31,11 @@ mkdir -p "$OUT_DIR" "$LOCAL_DIR"
 bench_env "$LOAD_DB" "${LOAD_DB#distance_}:"
 db_connection="$(local_mariadb_connection "$LOAD_DB")"
 bench_raise_rate_limits
-for n in $CAPPED_NODES; do export "DISTANCE_NODE_${n}_ENV=DOTNET_GCHeapHardLimit=$HEAP_LIMIT"; done
+# Added to what the caller gave the node (DISTANCE_NODE_<n>_ENV, e.g. a GC setting to compare), not instead of it.
+for n in $CAPPED_NODES; do
+  node_env_var="DISTANCE_NODE_${n}_ENV"
+  export "$node_env_var=${!node_env_var:-} DOTNET_GCHeapHardLimit=$HEAP_LIMIT"
+done
 
 trap 'bench_teardown "$LOAD_DB"' EXIT
 
@@ -49,15 +54,7 @@ status=0
 "${driver[@]}" soak --pairs "$PAIRS" --connection "$db_connection" \
   --urls "http://127.0.0.1:$((DISTANCE_BASE_PORT + 1)),http://127.0.0.1:$((DISTANCE_BASE_PORT + 2))" \
   --pids "${node_pids[0]},${node_pids[1]}" --rate "$RATE" --duration "$DURATION" --warmup "$WARMUP" \
-  --sample "$SAMPLE" --window "$WINDOW" --csv "$CSV" --label "${LABEL:-soak}" || status=$?
-
-# The gen2 figure above is the heap at the last collection: with few or no gen2 collections in a
-# run it holds promoted garbage as well. A full GC now (the load has stopped) says what is live.
-for n in 1 2; do
-  if live=$(bash scripts/live-heap.sh "${node_pids[$((n - 1))]}" 2>/dev/null); then
-    echo "node $n live heap after a full GC at the end: $((live / 1048576)) MB"
-  fi
-done
+  --sample "$SAMPLE" --window "$WINDOW" --csv "$CSV" --label "${LABEL:-soak}" --live-heap scripts/live-heap.sh || status=$?
 
 # "Never runs out": the capped node still runs, and nothing in its log speaks of running out.
 for n in $CAPPED_NODES; do
