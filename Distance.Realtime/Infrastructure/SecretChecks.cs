@@ -37,7 +37,6 @@ internal static class SecretChecks
         services.AddOptions<SmtpOptions>()
             .Validate(o => o.UserName.Length == 0 || o.Password.Length > 0, "Messaging:Smtp:Password is required when Messaging:Smtp:UserName is set.")
             .Validate(o => !IsKnownDefault(o.Password), "Messaging:Smtp:Password is a well-known default.");
-        services.AddOptions<SmsSenderOptions>().Validate(o => !IsKnownDefault(o.ApiKey), "Messaging:Sms:ApiKey is a well-known default.");
         return services;
     }
 
@@ -45,6 +44,16 @@ internal static class SecretChecks
     private static bool IsRandomLooking(byte[] key) => key.Length < 32 || key.Distinct().Count() >= 16;
 
     private static bool IsKnownDefault(string? secret) => !string.IsNullOrWhiteSpace(secret) && KnownDefaults.Contains(secret.Trim());
+
+    /// <summary>Words that mark a value someone meant to replace (as .env.example writes them: CHANGE_ME, &lt;secret&gt;, your-key…).</summary>
+    private static readonly string[] PlaceholderMarks = ["changeme", "change_me", "change-me", "placeholder", "replace", "your-", "your_", "xxxx", "example"];
+
+    /// <summary>A well-known default, or a value that says it is a placeholder (the SMS validator refuses both outside Development).</summary>
+    internal static bool IsPlaceholder(string secret) =>
+        IsKnownDefault(secret)
+        || (secret.StartsWith('<') && secret.EndsWith('>'))
+        || secret.StartsWith("${", StringComparison.Ordinal)
+        || PlaceholderMarks.Any(mark => secret.Contains(mark, StringComparison.OrdinalIgnoreCase));
 
     // An unparsable string is reported by its own options' rule; here it has no password.
     private static string? DatabasePassword(string connectionString)

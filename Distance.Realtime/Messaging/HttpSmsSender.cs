@@ -4,45 +4,33 @@ using Microsoft.Extensions.Options;
 
 namespace Distance.Realtime.Messaging;
 
-/// <summary>Sends an SMS by POSTing <c>{"to","text"}</c> to the configured provider endpoint.</summary>
-public sealed partial class HttpSmsSender(IHttpClientFactory clients, IOptions<SmsSenderOptions> options, ILogger<HttpSmsSender> logger)
+/// <summary>The generic relay: POSTs <c>{"to","text"}</c> to the configured endpoint with a bearer key.</summary>
+public sealed class HttpSmsSender(IHttpClientFactory clients, IOptions<SmsSenderOptions> options, SmsDispatch dispatch)
     : IMessageSender
 {
-    public const string ClientName = "sms";
+    public const string ClientName = "sms-relay";
 
     private sealed record Payload(string To, string Text);
 
-    public async Task SendAsync(OutgoingMessage message, CancellationToken cancellationToken)
-    {
-        var sms = options.Value;
-        using var client = clients.CreateClient(ClientName);
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(sms.Timeout);
-        using var request = new HttpRequestMessage(HttpMethod.Post, sms.Endpoint)
+    public Task SendAsync(OutgoingMessage message, CancellationToken cancellationToken) =>
+        dispatch.SendAsync("relay", async token =>
         {
-            Content = JsonContent.Create(new Payload(message.To, message.Text)),
-        };
-        if (sms.ApiKey.Length > 0)
-            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", sms.ApiKey);
-        try
-        {
-            using var response = await client.SendAsync(request, timeout.Token);
+            var sms = options.Value;
+            using var client = clients.CreateClient(ClientName);
+            using var request = new HttpRequestMessage(HttpMethod.Post, sms.Endpoint)
+            {
+                Content = JsonContent.Create(new Payload(message.To, message.Text)),
+            };
+            if (sms.ApiKey.Length > 0)
+                request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", sms.ApiKey);
+            using var response = await client.SendAsync(request, token);
             if (!response.IsSuccessStatusCode)
             {
-                LogRefused((int)response.StatusCode);
-                throw new MessageDeliveryException($"The SMS provider answered {(int)response.StatusCode}.");
+                var status = (int)response.StatusCode;
+                var body = await response.Content.ReadAsStringAsync(token);
+                throw new SmsProviderException(status, $"{status} {Shorten(body)}", SmsProviderException.IsTransient(status));
             }
-        }
-        catch (Exception exception) when (exception is HttpRequestException || (exception is OperationCanceledException && !cancellationToken.IsCancellationRequested))
-        {
-            LogUnreachable(exception.GetType().Name);
-            throw new MessageDeliveryException("The SMS provider could not be reached.", exception);
-        }
-    }
+        }, cancellationToken);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "The SMS provider refused a message with status {Status}")]
-    private partial void LogRefused(int status);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "The SMS provider could not be reached ({Error})")]
-    private partial void LogUnreachable(string error);
+    internal static string Shorten(string text) => text.Length <= 300 ? text : text[..300] + "…";
 }

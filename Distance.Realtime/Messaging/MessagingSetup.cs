@@ -1,6 +1,8 @@
 using Distance.Realtime.Accounts;
 using Distance.Realtime.Errors;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Options;
+using Polly;
 
 namespace Distance.Realtime.Messaging;
 
@@ -18,9 +20,8 @@ internal static class MessagingSetup
         var development = environment.IsDevelopment();
         services.AddOptions<SmsSenderOptions>().BindConfiguration(SmsSenderOptions.Section)
             .ValidateDataAnnotations()
-            .Validate(o => o.EndpointIsValid, "Messaging:Sms:Endpoint must be an absolute http(s) URL.")
-            .Validate(o => development || o.IsConfigured, "Messaging:Sms:Endpoint " + RealSenderRequired)
             .ValidateOnStart();
+        services.AddSingleton<IValidateOptions<SmsSenderOptions>, SmsOptionsValidator>();
         services.AddOptions<SmtpOptions>().BindConfiguration(SmtpOptions.Section)
             .ValidateDataAnnotations()
             .Validate(o => !o.IsConfigured || System.Net.Mail.MailAddress.TryCreate(o.FromAddress, out _),
@@ -29,20 +30,37 @@ internal static class MessagingSetup
             .ValidateOnStart();
         services.AddOptions<OutboxOptions>().BindConfiguration(OutboxOptions.Section).ValidateDataAnnotations().ValidateOnStart();
 
-        services.AddHttpClient(HttpSmsSender.ClientName);
+        services.AddSmsProviders();
         services.AddSingleton<DevelopmentOutbox>();
-        services.AddSingleton<HttpSmsSender>();
         services.AddSingleton<SmtpEmailSender>();
         services.AddKeyedSingleton<IMessageSender>(Messenger.SmsChannel, (sp, _) =>
-            sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<SmsSenderOptions>>().Value.IsConfigured
-                ? sp.GetRequiredService<HttpSmsSender>()
-                : FallBack(sp, development, "Messaging:Sms:Endpoint"));
+            sp.GetRequiredService<IOptions<SmsSenderOptions>>().Value.EffectiveProvider switch
+            {
+                SmsProvider.Relay => sp.GetRequiredService<HttpSmsSender>(),
+                SmsProvider.Solapi => sp.GetRequiredService<SolapiSmsSender>(),
+                SmsProvider.Twilio => sp.GetRequiredService<TwilioSmsSender>(),
+                _ => FallBack(sp, development, "Messaging:Sms:Provider"),
+            });
         services.AddKeyedSingleton<IMessageSender>(Messenger.EmailChannel, (sp, _) =>
-            sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<SmtpOptions>>().Value.IsConfigured
+            sp.GetRequiredService<IOptions<SmtpOptions>>().Value.IsConfigured
                 ? sp.GetRequiredService<SmtpEmailSender>()
                 : FallBack(sp, development, "Messaging:Smtp:Host"));
         services.AddSingleton<Messenger>();
         return services;
+    }
+
+    /// <summary>The three SMS adapters, their HTTP clients and the retry pipeline they share.</summary>
+    private static void AddSmsProviders(this IServiceCollection services)
+    {
+        services.AddResiliencePipeline(SmsDispatch.PipelineName, (builder, context) => SmsDispatch.Configure(builder, context.ServiceProvider));
+        services.AddSingleton<SmsDispatch>();
+        services.AddHttpClient(HttpSmsSender.ClientName);
+        services.AddHttpClient(SolapiSmsSender.ClientName);
+        services.AddTransient<TwilioBaseUrlHandler>();
+        services.AddHttpClient(TwilioSmsSender.ClientName).AddHttpMessageHandler<TwilioBaseUrlHandler>();
+        services.AddSingleton<HttpSmsSender>();
+        services.AddSingleton<SolapiSmsSender>();
+        services.AddSingleton<TwilioSmsSender>();
     }
 
     private static IMessageSender FallBack(IServiceProvider services, bool development, string setting) => development

@@ -23,6 +23,7 @@ public static class TestServices
     public static readonly IReadOnlyDictionary<string, string?> PlaceholderSenders = new Dictionary<string, string?>
     {
         ["Messaging:Sms:Endpoint"] = "http://127.0.0.1:9/unused",
+        ["Messaging:Sms:AllowLoopbackHttp"] = "true",
         ["Messaging:Smtp:Host"] = "127.0.0.1",
         ["Messaging:Smtp:Port"] = "9",
         ["Messaging:Smtp:Security"] = "None",

@@ -15,11 +15,13 @@ using Microsoft.Extensions.Logging;
 namespace Distance.Tests.Messaging;
 
 /// <summary>A node in the Production environment (no outbox), for the real senders' paths.</summary>
-public sealed class ProductionNode(IReadOnlyDictionary<string, string?> settings) : WebApplicationFactory<Program>
+public sealed class ProductionNode(IReadOnlyDictionary<string, string?> settings, ILoggerProvider? logs = null) : WebApplicationFactory<Program>
 {
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseEnvironment("Production");
+        if (logs is not null)
+            builder.ConfigureLogging(logging => logging.AddProvider(logs));
         foreach (var (key, value) in settings)
             builder.UseSetting(key, value);
     }

@@ -73,7 +73,7 @@ public sealed class MessagingTests(DistanceFixture fixture)
 
         var error = Assert.ThrowsAny<Exception>(() => node.Server);
 
-        Assert.Contains("Messaging:Sms:Endpoint", error.ToString());
+        Assert.Contains("Messaging:Sms:Provider", error.ToString());
         Assert.Contains("Messaging:Smtp:Host", error.ToString());
     }
 
