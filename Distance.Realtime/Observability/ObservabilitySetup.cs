@@ -25,7 +25,8 @@ internal static class ObservabilitySetup
                     "Microsoft.AspNetCore.SignalR",
                     "Microsoft.AspNetCore.RateLimiting",
                     "Microsoft.AspNetCore.Diagnostics",
-                    "System.Net.Http")
+                    "System.Net.Http",
+                    "Polly")
                 .AddRuntimeInstrumentation()
                 .AddProcessInstrumentation()
                 .AddPrometheusExporter());
