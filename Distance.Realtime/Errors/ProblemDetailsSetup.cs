@@ -20,7 +20,11 @@ internal static class ProblemDetailsSetup
             var extensions = context.ProblemDetails.Extensions;
             if (!extensions.ContainsKey("code"))
                 extensions["code"] = CodeFor(context.ProblemDetails.Status ?? 500, context.Exception);
-            extensions.Remove("traceId");
+            // The 32-hex W3C trace id, the same one the log lines (TraceId) and exported spans carry,
+            // so a client's error report leads to its logs; the request id when no trace is running.
+            extensions["traceId"] = System.Diagnostics.Activity.Current is { } activity
+                ? activity.TraceId.ToHexString()
+                : context.HttpContext.TraceIdentifier;
         });
         services.AddExceptionHandler<DependencyDownHandler>();
         services.Configure<JsonOptions>(options =>

@@ -29,7 +29,8 @@ internal static class ObservabilitySetup
                     "Polly")
                 .AddRuntimeInstrumentation()
                 .AddProcessInstrumentation()
-                .AddPrometheusExporter());
+                .AddPrometheusExporter())
+            .WithTracing(tracing => tracing.AddDistanceTracing());
         // After OpenTelemetry's own hosted service: only a listening meter provider records the zeros.
         services.AddHostedService<MetricsWarmUp>();
         // Each GC pause, for a pause p99 (the runtime's metrics only give the total).
