@@ -19,13 +19,15 @@ internal static class TracingSetup
     public const string ProtocolSetting = "OTEL_EXPORTER_OTLP_PROTOCOL";
     public const string EndpointFallbackSetting = "Observability:OtlpEndpoint";
 
-    public static TracerProviderBuilder AddDistanceTracing(this TracerProviderBuilder tracing) => tracing
-        .AddAspNetCoreInstrumentation(options =>
-            // Scrapes and probes every few seconds would drown the traces that matter.
-            options.Filter = context => !context.Request.Path.StartsWithSegments("/metrics") && !context.Request.Path.StartsWithSegments("/health"))
-        .AddHttpClientInstrumentation()
-        .AddSource("Microsoft.AspNetCore.SignalR.Server", "MySqlConnector")
-        .ConfigureBuilder((services, builder) =>
+    public static OpenTelemetryBuilder WithDistanceTracing(this OpenTelemetryBuilder telemetry)
+    {
+        telemetry.WithTracing(tracing => tracing
+            .AddAspNetCoreInstrumentation(options =>
+                // Scrapes and probes every few seconds would drown the traces that matter.
+                options.Filter = context => !context.Request.Path.StartsWithSegments("/metrics") && !context.Request.Path.StartsWithSegments("/health"))
+            .AddHttpClientInstrumentation()
+            .AddSource("Microsoft.AspNetCore.SignalR.Server", "MySqlConnector"));
+        telemetry.Services.ConfigureOpenTelemetryTracerProvider((services, builder) =>
         {
             var configuration = services.GetRequiredService<IConfiguration>();
             var endpoint = configuration[EndpointSetting] is { Length: > 0 } fromEnvironment ? fromEnvironment : configuration[EndpointFallbackSetting];
@@ -45,4 +47,6 @@ internal static class TracingSetup
             builder.SetSampler(new ParentBasedSampler(new AlwaysOnSampler()));
             builder.AddProcessor(new BatchActivityExportProcessor(exporter, scheduledDelayMilliseconds: 1000));
         });
+        return telemetry;
+    }
 }

@@ -3,7 +3,7 @@ using System.Text.Json;
 using System.Text.RegularExpressions;
 using Distance.Realtime.ApiReference;
 using Distance.Tests.Infrastructure;
-using Distance.Tests.Messaging;
+using Distance.Tests.Notifications;
 using Microsoft.AspNetCore.Routing;
 
 namespace Distance.Tests.ApiReference;
