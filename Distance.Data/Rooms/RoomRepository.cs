@@ -60,6 +60,16 @@ public sealed class RoomRepository(MySqlDataSource dataSource)
         return new RoomAccess(roomId, rows[0].Status == RoomStatus.Active, rows.Where(r => r.MemberId is not null).Select(r => r.MemberId!.Value).ToList());
     }
 
+    // active_pair is set exactly for active rooms and carries a unique index: the count reads that index alone.
+    private const string CountActiveSql = "SELECT COUNT(*) FROM rooms WHERE active_pair IS NOT NULL";
+
+    /// <summary>Active rooms across the whole service (for the active-rooms gauge).</summary>
+    public async Task<long> CountActiveAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        return await connection.ExecuteScalarAsync<long>(new CommandDefinition(CountActiveSql, cancellationToken: cancellationToken));
+    }
+
     public async Task<IReadOnlyList<long>> ActiveRoomIdsAsync(long memberId, CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);

@@ -32,7 +32,8 @@ internal static class ApiReferenceSetup
 
     public static WebApplication MapApiReference(this WebApplication app)
     {
-        app.MapOpenApi("/openapi/{documentName}.json");
+        // A literal path: any other name is simply no route (404 ProblemDetails), not the generator's bare 404.
+        app.MapOpenApi("/openapi/" + DocumentName + ".json");
         if (app.Environment.IsDevelopment())
             app.MapScalarApiReference();
         return app;

@@ -23,6 +23,8 @@ public sealed partial class MessageWriter : IHostedService
     private readonly TimeProvider clock;
     private readonly ILogger<MessageWriter> logger;
     private readonly Channel<Pending>[] shards;
+    // Per shard: the timestamp at which the oldest message of the batch being committed was queued; 0 when none waits.
+    private readonly long[] oldestInFlight;
     private readonly CancellationTokenSource stopping = new();
     private Task[] loops = [];
 
@@ -44,7 +46,9 @@ public sealed partial class MessageWriter : IHostedService
                 SingleReader = true,
             }))
             .ToArray();
+        oldestInFlight = new long[shards.Length];
         metrics.ObserveChatWriteQueue(() => shards.Sum(s => s.Reader.Count));
+        metrics.ObservePersistenceLag(PersistenceLag);
     }
 
     /// <summary>Stores the message durably (or recognises a resend) and returns its fate.</summary>
@@ -81,7 +85,7 @@ public sealed partial class MessageWriter : IHostedService
 
     public Task StartAsync(CancellationToken cancellationToken)
     {
-        loops = shards.Select(s => Task.Run(() => RunAsync(s.Reader), CancellationToken.None)).ToArray();
+        loops = shards.Select((s, i) => Task.Run(() => RunAsync(s.Reader, i), CancellationToken.None)).ToArray();
         return Task.CompletedTask;
     }
 
@@ -100,16 +104,28 @@ public sealed partial class MessageWriter : IHostedService
         }
     }
 
-    private async Task RunAsync(ChannelReader<Pending> reader)
+    /// <summary>Age of the oldest message accepted but not yet stored, at the moment it is observed (a scrape sees a stuck commit grow).</summary>
+    private TimeSpan PersistenceLag()
+    {
+        var lag = TimeSpan.Zero;
+        for (var i = 0; i < oldestInFlight.Length; i++)
+        {
+            var since = Volatile.Read(ref oldestInFlight[i]);
+            if (since != 0 && clock.GetElapsedTime(since) is var waited && waited > lag)
+                lag = waited;
+        }
+        return lag;
+    }
+
+    private async Task RunAsync(ChannelReader<Pending> reader, int shard)
     {
         var batch = new List<Pending>(options.MaxBatchSize);
         while (await reader.WaitToReadAsync(CancellationToken.None))
         {
             while (batch.Count < options.MaxBatchSize && reader.TryRead(out var pending))
                 batch.Add(pending);
-            // Persistence lag: how long the oldest message of this batch has waited for its commit;
-            // zero again once the queue has drained.
-            metrics.ReportPersistenceLag(clock.GetElapsedTime(batch[0].QueuedAt));
+            // Persistence lag counts from the oldest message of this batch until the queue has drained.
+            Volatile.Write(ref oldestInFlight[shard], batch[0].QueuedAt);
             try
             {
                 await CommitAsync(batch);
@@ -123,7 +139,7 @@ public sealed partial class MessageWriter : IHostedService
             }
             batch.Clear();
             if (reader.Count == 0)
-                metrics.ReportPersistenceLag(TimeSpan.Zero);
+                Volatile.Write(ref oldestInFlight[shard], 0);
         }
     }
 

@@ -33,15 +33,12 @@ public sealed class DistanceMetrics
         GcPauseDuration = meter.CreateHistogram<double>("distance.gc.pause.duration", "s",
             "Each pause of the runtime for a garbage collection: all threads suspended until they restart.",
             tags: null, advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.0005, 0.001, 0.002, 0.003, 0.005, 0.0075, 0.01, 0.015, 0.02, 0.03, 0.05, 0.1, 0.25, 0.5, 1] });
-        meter.CreateObservableGauge("distance.chat.persistence.lag", () => Volatile.Read(ref persistenceLagSeconds), "s",
-            "Age of the oldest chat message accepted but not yet durably stored (0 when none is waiting).");
         meter.CreateObservableGauge("distance.chat.rooms.active", () => Interlocked.Read(ref activeRooms), "{room}",
-            "Chat rooms currently active, as last reported by the chat feature.");
+            "Chat rooms currently active in the whole service, counted in the database every 15 s (the same on every node).");
         meter.CreateObservableGauge("distance.gc.memory_limit", () => GC.GetGCMemoryInfo().TotalAvailableMemoryBytes, "By",
             "Memory the GC may use on this node (the container limit when there is one): the ceiling of the heap alerts.");
     }
 
-    private double persistenceLagSeconds;
     private long activeRooms;
 
     public Counter<long> MessagesReceived { get; }
@@ -55,8 +52,10 @@ public sealed class DistanceMetrics
     public Counter<long> HubFloodDisconnects { get; }
     public Histogram<double> GcPauseDuration { get; }
 
-    /// <summary>Sets <c>distance.chat.persistence.lag</c>: the age of the oldest message not yet stored.</summary>
-    public void ReportPersistenceLag(TimeSpan lag) => Volatile.Write(ref persistenceLagSeconds, Math.Max(0, lag.TotalSeconds));
+    /// <summary>Chat: <c>distance.chat.persistence.lag</c>, the age of the oldest message not yet stored, read at each observation.</summary>
+    public void ObservePersistenceLag(Func<TimeSpan> lag) =>
+        meter.CreateObservableGauge("distance.chat.persistence.lag", () => lag().TotalSeconds, "s",
+            "Age of the oldest chat message accepted but not yet durably stored (0 when none is waiting).");
 
     /// <summary>Sets <c>distance.chat.rooms.active</c>.</summary>
     public void ReportActiveRooms(long count) => Interlocked.Exchange(ref activeRooms, count);

@@ -26,9 +26,12 @@ internal static class ObservabilitySetup
                     "Microsoft.AspNetCore.RateLimiting",
                     "Microsoft.AspNetCore.Diagnostics",
                     "System.Net.Http",
+                    // .NET's own runtime and process metrics (GC, thread pool, CPU, working set): no extra package.
+                    "System.Runtime",
+                    // MariaDB connection pool: db.client.connections.usage / .max / .pending_requests / .wait_time.
+                    "MySqlConnector",
+                    // The SMS pipeline's retries and timeouts.
                     "Polly")
-                .AddRuntimeInstrumentation()
-                .AddProcessInstrumentation()
                 .AddPrometheusExporter())
             .WithDistanceTracing();
         // After OpenTelemetry's own hosted service: only a listening meter provider records the zeros.

@@ -7,6 +7,7 @@ internal static class RoomsSetup
         services.AddSingleton<RoomViews>();
         services.AddSingleton<RoomService>();
         services.AddSingleton<RoomCleanup>();
+        services.AddHostedService<ActiveRoomsReporter>();
         return services;
     }
 
