@@ -15,6 +15,10 @@ using Distance.Realtime.Rooms;
 using Distance.Realtime.StudentVerification;
 using Distance.Realtime.WebClient;
 
+// The container's health check runs the image's own binary (it has no curl): answer and leave.
+if (HealthProbe.IsRequested(args))
+    return await HealthProbe.RunAsync();
+
 var builder = WebApplication.CreateBuilder(args);
 
 builder.Services.AddSingleton(TimeProvider.System);
@@ -58,6 +62,7 @@ app.MapWebClient();
 
 await app.MigrateDatabaseAsync();
 await app.RunAsync();
+return 0;
 
 /// <summary>Entry point; public so the tests' WebApplicationFactory can host it.</summary>
 public partial class Program;
