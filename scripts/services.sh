@@ -38,9 +38,11 @@ mariadb_datadir() {
 # folder is ours; anything else stops the script with what to do about it.
 ensure_ours() {
   local name=$1 port=$2 theirs=$3 ours; ours=$(realpath -m "$4")
-  [ "$theirs" = "$ours" ] && return 0
+  [ "$theirs" = "$ours" ] && [ -d "$ours" ] && return 0
   [ "${DISTANCE_USE_RUNNING_SERVICES:-0}" = 1 ] && return 0
-  local whose="belongs to another checkout (its data is in ${theirs:-an unknown folder})"
+  local whose="belongs to another checkout (its data is in $theirs)"
+  # Redis reports no folder once its working folder is deleted; MariaDB still names its own.
+  [ -z "$theirs" ] && whose="has lost its data folder (it was deleted under the running server)"
   [ -n "$theirs" ] && [ ! -d "$theirs" ] && whose="has lost its data folder ($theirs no longer exists)"
   log "$name on 127.0.0.1:$port $whose, not to this one ($ours)."
   log "  Pick free ports for this checkout: DISTANCE_REDIS_PORT=... DISTANCE_MARIADB_PORT=... (docs/configuration.md),"

@@ -66,6 +66,9 @@ e2e_passed=$(e2e_count pass); e2e_failed=$(e2e_count fail)
 [ "$e2e_passed" -gt 0 ] || status=1
 passed=$((passed + e2e_passed)); failed=$((failed + e2e_failed))
 
+# ---- Local services know whose they are (private ports 5860-5863, ~10 s) -------------------------
+if bash scripts/tests/services-ownership.sh; then passed=$((passed + 1)); else failed=$((failed + 1)); status=1; fi
+
 # ---- Production rehearsal ----------------------------------------------------------------------
 # docker-compose.yml's settings booted without Docker behind Debian's nginx, with Prometheus and
 # Alertmanager (~2 min; its own MariaDB, Redis and ports 5800-5899). DISTANCE_REHEARSAL=0 skips it.
