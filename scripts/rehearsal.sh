@@ -171,7 +171,7 @@ start_node node2
 for node in node1 node2; do
   ok=""
   # Poll cheaply while the node boots; then the compose health check itself must pass.
-  for _ in $(seq 180); do
+  for _ in $(seq 480); do
     if curl -fsS -o /dev/null "http://127.0.0.1:$(port "$node")/health/ready" 2>/dev/null && healthy "$node"; then ok=1; break; fi
     kill -0 "$(cat "$R/$node.pid")" 2>/dev/null || break
     sleep 0.5
