@@ -177,8 +177,8 @@ for node in node1 node2; do
     sleep 0.5
   done
   if [ -z "$ok" ]; then
-    tail -5 "$R/logs/$node.log" >&2
-    fail "$node did not become healthy: $(grep -m1 -o '"Message":"[^"]*' "$R/logs/$node.log" | tail -1 | cut -c12-)"
+    # The node's last words that are not a stack trace: an options failure names the setting.
+    fail "$node did not become healthy: $(grep -v -E '^\s+at |^--- ' "$R/logs/$node.log" | tail -1 | cut -c1-300)"
   fi
 done
 step "both nodes report ready through their compose health check"

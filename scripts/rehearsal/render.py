@@ -124,18 +124,21 @@ def render_files(repo, rendered_yml, out, ports):
     for node in ("node1", "node2"):
         spec = compose["services"][node]
         env = services[node].environment
-        database = dict(part.split("=", 1) for part in env["Database__ConnectionString"].split(";") if part)
-        host, port = hosts[(database["Server"], int(database.get("Port", 3306)))]
-        database["Server"], database["Port"] = host, str(port)
-        env["Database__ConnectionString"] = ";".join(f"{k}={v}" for k, v in database.items())
-        redis_host, _, redis_port = env["Redis__ConnectionString"].partition(",")[0].partition(":")
-        env["Redis__ConnectionString"] = "{}:{}".format(*hosts[(redis_host, int(redis_port or 6379))]) + \
-            env["Redis__ConnectionString"][len(redis_host) + 1 + len(redis_port):]
+        if "Database__ConnectionString" in env:
+            database = dict(part.split("=", 1) for part in env["Database__ConnectionString"].split(";") if part)
+            host, port = hosts[(database["Server"], int(database.get("Port", 3306)))]
+            database["Server"], database["Port"] = host, str(port)
+            env["Database__ConnectionString"] = ";".join(f"{k}={v}" for k, v in database.items())
+        if "Redis__ConnectionString" in env:
+            first, _, rest = env["Redis__ConnectionString"].partition(",")
+            redis_host, _, redis_port = first.partition(":")
+            env["Redis__ConnectionString"] = "{}:{}".format(*hosts[(redis_host, int(redis_port or 6379))]) + (f",{rest}" if rest else "")
         # nginx reaches the nodes from loopback here, from its fixed compose address there.
         for key, value in env.items():
             if value == nginx_address:
                 env[key] = "127.0.0.1"
-        smtp = (env["Messaging__Smtp__Host"], int(env["Messaging__Smtp__Port"]))
+        # A setting the compose file lacks stays missing: the node's own validation must say so.
+        smtp = (env.get("Messaging__Smtp__Host", ""), int(env.get("Messaging__Smtp__Port") or 0))
         if smtp in hosts:
             env["Messaging__Smtp__Host"], port = hosts[smtp]
             env["Messaging__Smtp__Port"] = str(port)
