@@ -17,6 +17,8 @@ import { registerServiceWorker, resumePush, wirePush } from './push.js';
 import { rooms, replaceRooms } from './rooms.js';
 import { block, loadBlocks, openProfile, openReport, wireSafety } from './safety.js';
 
+// While the shell is offline it asks the server again this often (and at once when the device is back online).
+const OFFLINE_RETRY_MS = 10_000;
 let hub = null;
 let me = null;
 
@@ -50,14 +52,18 @@ async function reachable() {
   } catch { return false; }
 }
 
+let offlineRetry = null;
+
 async function start() {
-  $('#offline-view').hidden = true;
+  clearTimeout(offlineRetry);
   if (!await reachable()) {
     $('#offline-view').hidden = false;
     $('#auth-view').hidden = true;
     $('#app-view').hidden = true;
+    offlineRetry = setTimeout(() => start().catch(showError), OFFLINE_RETRY_MS);
     return;
   }
+  $('#offline-view').hidden = true;
   if (isSignedIn()) await enterApp();
   else $('#auth-view').hidden = false;
 }

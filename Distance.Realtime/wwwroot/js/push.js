@@ -35,7 +35,7 @@ async function subscribe({ ask }) {
     throw error;
   }
   const permission = ask ? await Notification.requestPermission() : Notification.permission;
-  if (permission !== 'granted') { setState(permission === 'denied' ? 'me.pushDenied' : 'me.pushOn'); return; }
+  if (permission !== 'granted') { setState(permission === 'denied' ? 'me.pushDenied' : 'me.pushOff'); return; }
   const registration = await navigator.serviceWorker.ready;
   const subscription = await registration.pushManager.getSubscription()
     ?? await registration.pushManager.subscribe({ userVisibleOnly: true, applicationServerKey: keyBytes(publicKey) });
@@ -52,6 +52,6 @@ export function wirePush() {
 /** After login: each login registers its own subscription, without asking again. */
 export async function resumePush() {
   if (!supported()) { setState('me.pushUnsupported'); return; }
-  setState(Notification.permission === 'denied' ? 'me.pushDenied' : 'me.pushOn');
+  setState(Notification.permission === 'denied' ? 'me.pushDenied' : 'me.pushOff');
   if (localStorage.getItem(PREFERENCE) === 'on' && Notification.permission === 'granted') await subscribe({ ask: false });
 }
