@@ -4,7 +4,7 @@
 # Installs Debian's chromium (and nodejs/npm) and the locked npm packages when missing; brings the
 # cluster up on its own database and Redis key prefix, and always brings it down.
 #   DISTANCE_BASE_PORT      nodes on base+1 and base+2 (default 5500)
-#   E2E_TIMEOUT             seconds each viewport's browser test may take (default 420)
+#   E2E_TIMEOUT             seconds each viewport's browser test may take (default 900)
 #   E2E_VIEWPORTS           which sizes to run (default "phone desktop": 390×844 ko-KR, 1280×800 en-US)
 #   E2E_UPDATE_SCREENSHOT=1 also refresh the phone-size screenshots in docs/screenshots/
 # Screenshots and node logs of the run land in tests/e2e/artifacts/ (ignored).
@@ -13,7 +13,7 @@ source "$(dirname "$0")/env.sh"
 cd "$REPO_ROOT"
 
 export DISTANCE_BASE_PORT="${DISTANCE_BASE_PORT:-5500}"
-E2E_TIMEOUT="${E2E_TIMEOUT:-420}"
+E2E_TIMEOUT="${E2E_TIMEOUT:-900}"
 E2E_VIEWPORTS="${E2E_VIEWPORTS:-phone desktop}"
 E2E_DIR="$REPO_ROOT/tests/e2e"
 sudo=""; [ "$(id -u)" -ne 0 ] && sudo="sudo"
