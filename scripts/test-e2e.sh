@@ -61,6 +61,9 @@ export Redis__KeyPrefix="$prefix"
 export RateLimiting__Verification__TokenLimit="${RateLimiting__Verification__TokenLimit:-200}"
 export RateLimiting__Anonymous__TokenLimit="${RateLimiting__Anonymous__TokenLimit:-500}"
 export RateLimiting__Auth__TokenLimit="${RateLimiting__Auth__TokenLimit:-200}"
+# The operator of the safety story (the page shows the operator page only to this phone's logins).
+export E2E_OPERATOR_PHONE="${E2E_OPERATOR_PHONE:-010-9999-0001}"
+export Moderation__OperatorPhones__0="$E2E_OPERATOR_PHONE"
 # Short-lived access tokens, so the run also crosses a token refresh (the minimum is 1 minute).
 export Jwt__AccessTokenLifetime="${Jwt__AccessTokenLifetime:-00:01:00}"
 
