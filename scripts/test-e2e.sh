@@ -84,8 +84,11 @@ export E2E_NODE_B="http://127.0.0.1:$((DISTANCE_BASE_PORT + 2))"
 cd "$E2E_DIR"
 node --test rooms.test.mjs
 # The runner's own limit comes first, so the test can still close its browser; `timeout` is the backstop.
+# Every size runs even when an earlier one failed; the script fails if any did.
+failed=""
 for viewport in $E2E_VIEWPORTS; do
   log "browser test at $viewport size"
   E2E_VIEWPORT="$viewport" timeout --kill-after=15 "$E2E_TIMEOUT" \
-    node --test --test-concurrency=1 --test-timeout=$(((E2E_TIMEOUT - 20) * 1000)) e2e.test.mjs
+    node --test --test-concurrency=1 --test-timeout=$(((E2E_TIMEOUT - 20) * 1000)) e2e.test.mjs || failed="$failed $viewport"
 done
+[ -z "$failed" ] || { log "the browser test failed at:$failed"; exit 1; }
