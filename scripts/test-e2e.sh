@@ -32,7 +32,8 @@ node -e 'const [major, minor] = process.versions.node.split(".").map(Number); pr
   || { log "node >= 20.19 is needed for the e2e test (found $(node --version))"; exit 1; }
 # A Korean font and an emoji font, or names and messages in the screenshots are empty boxes.
 [ -n "$(fc-list :lang=ko 2>/dev/null)" ] || apt_install fonts-nanum
-fc-list 2>/dev/null | grep -qi emoji || apt_install fonts-noto-color-emoji
+# (grep without -q reads to the end: with pipefail, -q would fail the pipe by closing it early.)
+fc-list 2>/dev/null | grep -i emoji >/dev/null || apt_install fonts-noto-color-emoji
 
 # npm ci from the committed lock file, again only when the lock file changed since.
 if ! cmp -s "$E2E_DIR/package-lock.json" "$E2E_DIR/node_modules/.installed-lock.json" 2>/dev/null; then

@@ -8,7 +8,7 @@ import { dirname, join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
-import { PASSWORD, call, logIn, openRoom, randomPhone, verifiedMember } from './api.mjs';
+import { PASSWORD, logIn, openRoom, verifiedMember } from './api.mjs';
 import { Person } from './person.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
