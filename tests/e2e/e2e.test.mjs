@@ -21,9 +21,11 @@ const clusterScript = join(here, '..', '..', 'scripts', 'cluster.sh');
 export const nodeA = process.env.E2E_NODE_A ?? 'http://127.0.0.1:5501';
 export const nodeB = process.env.E2E_NODE_B ?? 'http://127.0.0.1:5502';
 
-// Gachon University's campus; she stands about 120 m north-east of him.
-const CAMPUS = { latitude: 37.448213, longitude: 127.12785 };
-const NEARBY = { latitude: 37.449001, longitude: 127.128741 };
+// Gachon University's campus; she stands about 120 m north-east of him. Each size's run stands
+// 5 km from the other's, since both share the cluster's database and matching must not mix them.
+const SHIFT = viewportName === 'desktop' ? 0.045 : 0;
+const CAMPUS = { latitude: 37.448213 + SHIFT, longitude: 127.12785 };
+const NEARBY = { latitude: 37.449001 + SHIFT, longitude: 127.128741 };
 export const profile = {
   password: 'festival-night-2026',
   schoolQuery: '가천',
@@ -300,7 +302,7 @@ test('a member whose rooms are full gets a request live, and accepting it opens 
   const suitor = await person('suitor', 'male');
   const host = await person('host', 'female');
   const step = stepper(t, [suitor, host]);
-  const HERE = { latitude: 37.45071, longitude: 127.12962 };
+  const HERE = { latitude: 37.45071 + SHIFT, longitude: 127.12962 };
   let fillers = [];
 
   await step('she signs up on one node and three others fill her rooms through the API', async () => {
