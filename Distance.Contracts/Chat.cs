@@ -4,6 +4,7 @@ namespace Distance.Contracts;
 
 /// <summary>A chat message: the payload of MessageReceived, SyncRoom and the messages route.</summary>
 /// <remarks><see cref="Kind"/> is "text" or "system"; a system message has no sender.</remarks>
+[DataContract]
 public sealed record ChatMessage(
     [property: DataMember(Name = "roomId")] long RoomId,
     [property: DataMember(Name = "seq")] long Seq,
@@ -14,12 +15,14 @@ public sealed record ChatMessage(
     [property: DataMember(Name = "clientMessageId")] string? ClientMessageId);
 
 /// <summary>The argument of SendMessage. The server checks everything, so every field may be missing.</summary>
+[DataContract]
 public sealed record SendMessageRequest(
     [property: DataMember(Name = "roomId")] long RoomId,
     [property: DataMember(Name = "clientMessageId")] string? ClientMessageId,
     [property: DataMember(Name = "text")] string? Text);
 
 /// <summary>The answer to SendMessage, given once the message is durable.</summary>
+[DataContract]
 public sealed record MessageAck(
     [property: DataMember(Name = "roomId")] long RoomId,
     [property: DataMember(Name = "seq")] long Seq,

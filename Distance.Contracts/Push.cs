@@ -5,6 +5,7 @@ namespace Distance.Contracts;
 /// <summary>
 /// PUT /api/me/push: <c>{kind: "fcm", token}</c> or <c>{kind: "webpush", endpoint, p256dh, auth}</c>.
 /// </summary>
+[DataContract]
 public sealed record PushRegistration(
     [property: DataMember(Name = "kind")] string? Kind,
     [property: DataMember(Name = "token")] string? Token = null,
@@ -18,4 +19,5 @@ public sealed record PushRegistration(
 }
 
 /// <summary>GET /api/push/webpush-key: the VAPID public key.</summary>
+[DataContract]
 public sealed record WebPushKey([property: DataMember(Name = "publicKey")] string PublicKey);

@@ -13,21 +13,25 @@ public static class ReportReasons
 }
 
 /// <summary>POST /api/reports; with a room, its last 50 messages are kept as evidence.</summary>
+[DataContract]
 public sealed record ReportRequest(
     [property: DataMember(Name = "memberId")] long? MemberId,
     [property: DataMember(Name = "reason")] string? Reason,
     [property: DataMember(Name = "details")] string? Details = null,
     [property: DataMember(Name = "roomId")] long? RoomId = null);
 
+[DataContract]
 public sealed record ReportFiled(
     [property: DataMember(Name = "memberId")] long MemberId,
     [property: DataMember(Name = "reason")] string Reason,
     [property: DataMember(Name = "createdAt")] DateTime CreatedAt);
 
 /// <summary>POST /api/blocks.</summary>
+[DataContract]
 public sealed record BlockRequest([property: DataMember(Name = "memberId")] long? MemberId);
 
 /// <summary>An item of GET /api/blocks.</summary>
+[DataContract]
 public sealed record BlockedMember(
     [property: DataMember(Name = "member")] PublicProfile Member,
     [property: DataMember(Name = "blockedAt")] DateTime BlockedAt);
