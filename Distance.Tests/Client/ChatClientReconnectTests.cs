@@ -23,7 +23,7 @@ public sealed class ChatClientReconnectTests(DistanceFixture fixture)
     public async Task AfterItsNodeIsKilledTheClientMovesToAnotherNodeAndGetsWhatWasSentMeanwhileOnceInOrder(ChatProtocol protocol)
     {
         var (a, b, roomId) = await api.PairAsync();
-        await using var doomed = await NodeProcess.StartAsync(fixture.Settings).Within(TimeSpan.FromSeconds(90));
+        await using var doomed = await NodeProcess.StartAsync(fixture.Settings, TimeSpan.FromSeconds(120)).Within(TimeSpan.FromSeconds(150));
         var board = new Switchboard(doomed);
         await using var bClient = board.CreateClient(() => Task.FromResult<string?>(b.AccessToken), protocol, negotiate: false);
         var received = Record(bClient, roomId);
