@@ -12,9 +12,19 @@ namespace Distance.Tests.Infrastructure;
 /// </summary>
 public static class ChatClients
 {
+    /// <summary>Both hub protocols, for tests that must hold under each: [MemberData(nameof(ChatClients.Protocols), MemberType = typeof(ChatClients))].</summary>
+    public static TheoryData<ChatProtocol> Protocols => [ChatProtocol.Json, ChatProtocol.MessagePack];
+
     /// <summary>A client of <paramref name="node"/> (through its in-memory test server) for a member holding <paramref name="accessToken"/>.</summary>
     public static ChatClient CreateChatClient(this DistanceNode node, string accessToken, ChatProtocol protocol = ChatProtocol.Json) =>
         new Switchboard(node).CreateClient(() => Task.FromResult<string?>(accessToken), protocol, negotiate: true);
+
+    /// <summary>Applies <paramref name="configure"/> and returns the options, for initialisers.</summary>
+    public static ChatClientOptions With(this ChatClientOptions options, Action<ChatClientOptions> configure)
+    {
+        configure(options);
+        return options;
+    }
 
     /// <summary>Retries every 100 ms for a minute: tests move a client between nodes quickly.</summary>
     public sealed class QuickRetries : IRetryPolicy
