@@ -7,9 +7,6 @@ using Microsoft.Extensions.Options;
 
 namespace Distance.Realtime.Identity;
 
-/// <summary>The contract's tokens object.</summary>
-public sealed record TokenPair(string AccessToken, DateTime AccessTokenExpiresAt, string RefreshToken, DateTime RefreshTokenExpiresAt);
-
 public sealed record Refreshed(RotationResult Result, TokenPair? Tokens);
 
 /// <summary>

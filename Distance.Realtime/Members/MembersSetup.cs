@@ -8,9 +8,6 @@ using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Distance.Realtime.Members;
 
-/// <summary>PATCH /api/me; null leaves a field unchanged.</summary>
-public sealed record ProfilePatch(string? Department, string? Mbti, string? Character, IReadOnlyList<string?>? Tags, IReadOnlyList<string?>? Hobbies);
-
 internal static class MembersSetup
 {
     private const int SchoolSearchLimit = 200;

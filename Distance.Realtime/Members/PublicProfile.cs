@@ -2,14 +2,21 @@ using Distance.Data.Members;
 
 namespace Distance.Realtime.Members;
 
-public sealed record SchoolRef(string Code, string Name);
-
-/// <summary>The contract's public profile: what matches, rooms and requests show of another member.</summary>
-public sealed record PublicProfile(
-    long MemberId, string Nickname, string Gender, SchoolRef School, string Department, string Mbti,
-    string Character, IReadOnlyList<string> Tags, IReadOnlyList<string> Hobbies)
+/// <summary>How member rows become the contract's profiles (Distance.Contracts): public ones never carry a phone.</summary>
+public static class ProfileMapping
 {
-    public static PublicProfile From(PublicProfileRow row) => new(
-        row.MemberId, row.Nickname, row.Gender, new SchoolRef(row.SchoolCode, row.SchoolName), row.Department,
-        row.Mbti, row.Character, row.Tags, row.Hobbies);
+    extension(PublicProfile)
+    {
+        public static PublicProfile From(PublicProfileRow row) => new(
+            row.MemberId, row.Nickname, row.Gender, new SchoolRef(row.SchoolCode, row.SchoolName), row.Department,
+            row.Mbti, row.Character, row.Tags, row.Hobbies);
+    }
+
+    extension(MemberProfile)
+    {
+        /// <summary>GET /api/me: the member's own profile, phone number included (only ever shown to the member).</summary>
+        public static MemberProfile From(MemberRow row) => new(
+            row.Id, row.Phone, row.Nickname, row.Gender, new SchoolRef(row.SchoolCode, row.SchoolName), row.College,
+            row.Department, row.Mbti, row.Character, row.Tags, row.Hobbies, row.StudentVerified, row.RoomCapacity, row.CreatedAt);
+    }
 }

@@ -4,8 +4,6 @@ using StackExchange.Redis;
 
 namespace Distance.Realtime.Notifications;
 
-public sealed record OutboxEntry(string To, string Text, DateTime SentAt);
-
 /// <summary>
 /// Development's stand-in for SMS and e-mail: messages go to a capped, expiring Redis list per
 /// address, so every node serves the same outbox and nothing piles up in process memory.

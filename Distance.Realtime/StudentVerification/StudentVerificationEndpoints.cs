@@ -11,10 +11,6 @@ using Microsoft.Extensions.Options;
 
 namespace Distance.Realtime.StudentVerification;
 
-public sealed record SchoolEmailRequest(string? Email);
-
-public sealed record SchoolEmailConfirmRequest(string? Code);
-
 internal static class StudentVerificationEndpoints
 {
     private const int MaxEmailLength = 254;

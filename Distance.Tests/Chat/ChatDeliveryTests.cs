@@ -1,4 +1,5 @@
 using System.Net.Http.Json;
+using Distance.Client;
 using Distance.Realtime.Chat;
 using Distance.Realtime.Rooms;
 using Distance.Tests.Infrastructure;
@@ -10,13 +11,14 @@ public sealed class ChatDeliveryTests(DistanceFixture fixture)
 {
     private readonly RoomApi api = new(fixture);
 
-    [Fact]
-    public async Task AMessageReachesEveryConnectionOfBothMembersOnEveryNodeAfterItsAck()
+    [Theory]
+    [MemberData(nameof(ChatClients.Protocols), MemberType = typeof(ChatClients))]
+    public async Task AMessageReachesEveryConnectionOfBothMembersOnEveryNodeAfterItsAck(ChatProtocol protocol)
     {
         var (a, b, roomId) = await api.PairAsync();
-        await using var aOnA = await ChatTestClient.ConnectAsync(fixture.NodeA, a);
-        await using var aOnB = await ChatTestClient.ConnectAsync(fixture.NodeB, a);
-        await using var bOnB = await ChatTestClient.ConnectAsync(fixture.NodeB, b, messagePack: true);
+        await using var aOnA = await ChatTestClient.ConnectAsync(fixture.NodeA, a, protocol);
+        await using var aOnB = await ChatTestClient.ConnectAsync(fixture.NodeB, a, protocol);
+        await using var bOnB = await ChatTestClient.ConnectAsync(fixture.NodeB, b, protocol);
         var clientMessageId = Guid.NewGuid();
 
         var ack = await aOnA.SendAsync(roomId, "  안녕하세요 👋  ", clientMessageId);
@@ -29,8 +31,9 @@ public sealed class ChatDeliveryTests(DistanceFixture fixture)
         }
     }
 
-    [Fact]
-    public async Task ConcurrentSendersOnBothNodesGetGapFreeSeqsAndHistoryHoldsThemInOrder()
+    [Theory]
+    [MemberData(nameof(ChatClients.Protocols), MemberType = typeof(ChatClients))]
+    public async Task ConcurrentSendersOnBothNodesGetGapFreeSeqsAndHistoryHoldsThemInOrder(ChatProtocol protocol)
     {
         var (a, b, roomId) = await api.PairAsync();
         var clients = new List<ChatTestClient>();
@@ -38,7 +41,7 @@ public sealed class ChatDeliveryTests(DistanceFixture fixture)
         {
             foreach (var (member, node) in new[] { (a, fixture.NodeA), (a, fixture.NodeB), (b, fixture.NodeA), (b, fixture.NodeB) })
                 for (var i = 0; i < 2; i++)
-                    clients.Add(await ChatTestClient.ConnectAsync(node, member));
+                    clients.Add(await ChatTestClient.ConnectAsync(node, member, protocol));
             const int perClient = 25;
 
             var acks = await Task.WhenAll(clients.Select(async (client, c) =>
@@ -68,13 +71,14 @@ public sealed class ChatDeliveryTests(DistanceFixture fixture)
         }
     }
 
-    [Fact]
-    public async Task AResentClientMessageIdReturnsTheSameAckStoresNothingAndIsNotBroadcastAgain()
+    [Theory]
+    [MemberData(nameof(ChatClients.Protocols), MemberType = typeof(ChatClients))]
+    public async Task AResentClientMessageIdReturnsTheSameAckStoresNothingAndIsNotBroadcastAgain(ChatProtocol protocol)
     {
         var (a, b, roomId) = await api.PairAsync();
-        await using var aOnA = await ChatTestClient.ConnectAsync(fixture.NodeA, a);
-        await using var aOnB = await ChatTestClient.ConnectAsync(fixture.NodeB, a);
-        await using var bOnA = await ChatTestClient.ConnectAsync(fixture.NodeA, b);
+        await using var aOnA = await ChatTestClient.ConnectAsync(fixture.NodeA, a, protocol);
+        await using var aOnB = await ChatTestClient.ConnectAsync(fixture.NodeB, a, protocol);
+        await using var bOnA = await ChatTestClient.ConnectAsync(fixture.NodeA, b, protocol);
         var id = Guid.NewGuid();
 
         var first = await aOnA.SendAsync(roomId, "once", id);
@@ -90,13 +94,14 @@ public sealed class ChatDeliveryTests(DistanceFixture fixture)
         Assert.Equal([1L, 2L], (await HistoryAsync(b, roomId, 0, 50)).Select(m => m.Seq));
     }
 
-    [Fact]
-    public async Task AClientThatReconnectsToTheOtherNodeCatchesUpWithSyncRoomExactlyOnce()
+    [Theory]
+    [MemberData(nameof(ChatClients.Protocols), MemberType = typeof(ChatClients))]
+    public async Task AClientThatReconnectsToTheOtherNodeCatchesUpWithSyncRoomExactlyOnce(ChatProtocol protocol)
     {
         var (a, b, roomId) = await api.PairAsync();
-        await using var aOnA = await ChatTestClient.ConnectAsync(fixture.NodeA, a);
+        await using var aOnA = await ChatTestClient.ConnectAsync(fixture.NodeA, a, protocol);
         long lastSeen;
-        await using (var bOnB = await ChatTestClient.ConnectAsync(fixture.NodeB, b))
+        await using (var bOnB = await ChatTestClient.ConnectAsync(fixture.NodeB, b, protocol))
         {
             await aOnA.SendAsync(roomId, "before");
             lastSeen = (await bOnB.NextMessageAsync(roomId)).Seq;
@@ -105,7 +110,7 @@ public sealed class ChatDeliveryTests(DistanceFixture fixture)
         for (var i = 0; i < 5; i++)
             missed.Add(await aOnA.SendAsync(roomId, $"while away {i}"));
 
-        await using var bOnA = await ChatTestClient.ConnectAsync(fixture.NodeA, b);
+        await using var bOnA = await ChatTestClient.ConnectAsync(fixture.NodeA, b, protocol);
         var caughtUp = await bOnA.SyncAsync(roomId, lastSeen);
 
         Assert.Equal(missed.Select(m => m.Seq), caughtUp.Select(m => m.Seq));
@@ -116,11 +121,12 @@ public sealed class ChatDeliveryTests(DistanceFixture fixture)
         Assert.Equal(live.Seq, (await bOnA.NextMessageAsync(roomId)).Seq);
     }
 
-    [Fact]
-    public async Task SyncRoomReturnsPagesOfTwoHundredInAscendingOrder()
+    [Theory]
+    [MemberData(nameof(ChatClients.Protocols), MemberType = typeof(ChatClients))]
+    public async Task SyncRoomReturnsPagesOfTwoHundredInAscendingOrder(ChatProtocol protocol)
     {
         var (a, _, roomId) = await api.PairAsync();
-        await using var aOnA = await ChatTestClient.ConnectAsync(fixture.NodeA, a);
+        await using var aOnA = await ChatTestClient.ConnectAsync(fixture.NodeA, a, protocol);
         await api.ExecuteSqlAsync("""
             INSERT INTO messages (room_id, seq, sender_id, kind, text, sent_at)
             SELECT @roomId, seq, @sender, 'text', CONCAT('m', seq), UTC_TIMESTAMP(3) FROM seq_1_to_230;
@@ -134,14 +140,15 @@ public sealed class ChatDeliveryTests(DistanceFixture fixture)
         Assert.Equal(Enumerable.Range(201, 30).Select(s => (long)s), second.Select(m => m.Seq));
     }
 
-    [Fact]
-    public async Task WhenARoomIsCreatedEveryConnectionOfBothMembersJoinsItOnEveryNodeWithinASecond()
+    [Theory]
+    [MemberData(nameof(ChatClients.Protocols), MemberType = typeof(ChatClients))]
+    public async Task WhenARoomIsCreatedEveryConnectionOfBothMembersJoinsItOnEveryNodeWithinASecond(ChatProtocol protocol)
     {
         var a = await api.MemberAsync();
         var b = await api.MemberAsync("female");
-        await using var aOnA = await ChatTestClient.ConnectAsync(fixture.NodeA, a);
-        await using var aOnB = await ChatTestClient.ConnectAsync(fixture.NodeB, a);
-        await using var bOnB = await ChatTestClient.ConnectAsync(fixture.NodeB, b);
+        await using var aOnA = await ChatTestClient.ConnectAsync(fixture.NodeA, a, protocol);
+        await using var aOnB = await ChatTestClient.ConnectAsync(fixture.NodeB, a, protocol);
+        await using var bOnB = await ChatTestClient.ConnectAsync(fixture.NodeB, b, protocol);
         var started = DateTime.UtcNow;
 
         var room = await api.OpenRoomAsync(a, b);

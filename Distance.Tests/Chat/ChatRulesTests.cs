@@ -1,3 +1,4 @@
+using Distance.Client;
 using Distance.Realtime.Chat;
 using Distance.Tests.Infrastructure;
 using Microsoft.AspNetCore.SignalR;
@@ -10,37 +11,50 @@ public sealed class ChatRulesTests(DistanceFixture fixture)
 {
     private readonly RoomApi api = new(fixture);
 
-    public static TheoryData<string?, string?> InvalidMessages => new()
+    public static TheoryData<ChatProtocol, string?, string?> InvalidMessages
     {
-        { Guid.NewGuid().ToString(), "" },
-        { Guid.NewGuid().ToString(), " \t\n " },
-        { Guid.NewGuid().ToString(), null },
-        { Guid.NewGuid().ToString(), new string('가', 501) },
-        { Guid.NewGuid().ToString(), string.Concat(Enumerable.Repeat("😀", 501)) },
-        { "not-a-uuid", "hello" },
-        { null, "hello" },
-        { Guid.NewGuid().ToString("N"), "hello" },
-    };
+        get
+        {
+            var cases = new TheoryData<ChatProtocol, string?, string?>();
+            foreach (var protocol in new[] { ChatProtocol.Json, ChatProtocol.MessagePack })
+                foreach (var (clientMessageId, text) in InvalidBodies)
+                    cases.Add(protocol, clientMessageId, text);
+            return cases;
+        }
+    }
+
+    private static readonly (string? ClientMessageId, string? Text)[] InvalidBodies =
+    [
+        (Guid.NewGuid().ToString(), ""),
+        (Guid.NewGuid().ToString(), " \t\n "),
+        (Guid.NewGuid().ToString(), null),
+        (Guid.NewGuid().ToString(), new string('가', 501)),
+        (Guid.NewGuid().ToString(), string.Concat(Enumerable.Repeat("😀", 501))),
+        ("not-a-uuid", "hello"),
+        (null, "hello"),
+        (Guid.NewGuid().ToString("N"), "hello"),
+    ];
 
     [Theory]
     [MemberData(nameof(InvalidMessages))]
-    public async Task InvalidMessagesAreRefusedWithMessageInvalid(string? clientMessageId, string? text)
+    public async Task InvalidMessagesAreRefusedWithMessageInvalid(ChatProtocol protocol, string? clientMessageId, string? text)
     {
         var (a, _, roomId) = await api.PairAsync();
-        await using var client = await ChatTestClient.ConnectAsync(fixture.NodeA, a);
+        await using var client = await ChatTestClient.ConnectAsync(fixture.NodeA, a, protocol);
 
         var error = await Assert.ThrowsAsync<HubException>(() =>
-            client.Connection.InvokeAsync<MessageAck>(nameof(ChatHub.SendMessage), new SendMessageRequest(roomId, clientMessageId, text)).Within());
+            client.Chat.SendMessageAsync(new SendMessageRequest(roomId, clientMessageId, text)).Within());
 
         Assert.Equal("message_invalid", error.Message);
         Assert.Empty(await client.SyncAsync(roomId, 0));
     }
 
-    [Fact]
-    public async Task FiveHundredCharactersCountedAsCodePointsAreAccepted()
+    [Theory]
+    [MemberData(nameof(ChatClients.Protocols), MemberType = typeof(ChatClients))]
+    public async Task FiveHundredCharactersCountedAsCodePointsAreAccepted(ChatProtocol protocol)
     {
         var (a, _, roomId) = await api.PairAsync();
-        await using var client = await ChatTestClient.ConnectAsync(fixture.NodeA, a);
+        await using var client = await ChatTestClient.ConnectAsync(fixture.NodeA, a, protocol);
         var emoji = string.Concat(Enumerable.Repeat("😀", 500)); // 1,000 UTF-16 units, 500 characters
 
         await client.SendAsync(roomId, emoji);
@@ -49,13 +63,12 @@ public sealed class ChatRulesTests(DistanceFixture fixture)
     }
 
     [Theory]
-    [InlineData(false)]
-    [InlineData(true)]
-    public async Task OutsidersGetRoomNotFoundFromEveryHubMethod(bool messagePack)
+    [MemberData(nameof(ChatClients.Protocols), MemberType = typeof(ChatClients))]
+    public async Task OutsidersGetRoomNotFoundFromEveryHubMethod(ChatProtocol protocol)
     {
         var (_, _, roomId) = await api.PairAsync();
         var outsider = await api.MemberAsync();
-        await using var client = await ChatTestClient.ConnectAsync(fixture.NodeB, outsider, messagePack);
+        await using var client = await ChatTestClient.ConnectAsync(fixture.NodeB, outsider, protocol);
 
         foreach (var room in new[] { roomId, long.MaxValue, -1 })
         {
@@ -66,11 +79,12 @@ public sealed class ChatRulesTests(DistanceFixture fixture)
         }
     }
 
-    [Fact]
-    public async Task AfterTheOpponentLeftSendingAnswersRoomInactiveButHistoryStaysReadable()
+    [Theory]
+    [MemberData(nameof(ChatClients.Protocols), MemberType = typeof(ChatClients))]
+    public async Task AfterTheOpponentLeftSendingAnswersRoomInactiveButHistoryStaysReadable(ChatProtocol protocol)
     {
         var (a, b, roomId) = await api.PairAsync();
-        await using var aOnA = await ChatTestClient.ConnectAsync(fixture.NodeA, a);
+        await using var aOnA = await ChatTestClient.ConnectAsync(fixture.NodeA, a, protocol);
         await aOnA.SendAsync(roomId, "hello?");
         (await api.PostAsync(b, $"/api/rooms/{roomId}/leave")).EnsureSuccessStatusCode();
 
@@ -80,12 +94,13 @@ public sealed class ChatRulesTests(DistanceFixture fixture)
         Assert.Equal(["hello?", $"컴퓨터공학과INTJ#{b.Id} left"], (await aOnA.SyncAsync(roomId, 0)).Select(m => m.Text));
     }
 
-    [Fact]
-    public async Task UnreadCountsAndExchangesFollowTheConversationIncrementally()
+    [Theory]
+    [MemberData(nameof(ChatClients.Protocols), MemberType = typeof(ChatClients))]
+    public async Task UnreadCountsAndExchangesFollowTheConversationIncrementally(ChatProtocol protocol)
     {
         var (a, b, roomId) = await api.PairAsync();
-        await using var aOnA = await ChatTestClient.ConnectAsync(fixture.NodeA, a);
-        await using var bOnB = await ChatTestClient.ConnectAsync(fixture.NodeB, b);
+        await using var aOnA = await ChatTestClient.ConnectAsync(fixture.NodeA, a, protocol);
+        await using var bOnB = await ChatTestClient.ConnectAsync(fixture.NodeB, b, protocol);
 
         await aOnA.SendAsync(roomId, "1 from a");
         await aOnA.SendAsync(roomId, "2 from a");
@@ -109,20 +124,21 @@ public sealed class ChatRulesTests(DistanceFixture fixture)
         Assert.Equal((1L, 4), ((await api.RoomAsync(b, roomId)).UnreadCount, (await api.RoomAsync(b, roomId)).Exchanges));
     }
 
-    [Fact]
-    public async Task AMessageToAMemberWithoutALiveConnectionBecomesAPushRecord()
+    [Theory]
+    [MemberData(nameof(ChatClients.Protocols), MemberType = typeof(ChatClients))]
+    public async Task AMessageToAMemberWithoutALiveConnectionBecomesAPushRecord(ChatProtocol protocol)
     {
         var (a, b, roomId) = await api.PairAsync();
         var c = await api.MemberAsync("female");
         var otherRoom = (await api.OpenRoomAsync(a, c)).RoomId;
         foreach (var member in new[] { b, c })
             await api.ExecuteSqlAsync("UPDATE logins SET push_token = @token WHERE id = @id", new { token = "device-" + member.Id, id = member.LoginId });
-        await using var aOnA = await ChatTestClient.ConnectAsync(fixture.NodeA, a);
+        await using var aOnA = await ChatTestClient.ConnectAsync(fixture.NodeA, a, protocol);
         var stream = fixture.NodeA.Service<StackExchange.Redis.IDatabase>();
 
         await aOnA.SendAsync(roomId, "are you there?");
         await Eventually.UntilAsync(async () => (await PushesForAsync(stream, b.Id)).Count == 1);
-        await using (var bOnB = await ChatTestClient.ConnectAsync(fixture.NodeB, b))
+        await using (var bOnB = await ChatTestClient.ConnectAsync(fixture.NodeB, b, protocol))
         {
             await aOnA.SendAsync(roomId, "now you are online");
             await bOnB.NextMessageAsync(roomId);

@@ -1,55 +1,67 @@
 using System.Threading.Channels;
-using Distance.Realtime.Chat;
-using Distance.Realtime.Rooms;
+using Distance.Client;
 using Distance.Tests.Infrastructure;
-using Microsoft.AspNetCore.SignalR;
 using Microsoft.AspNetCore.SignalR.Client;
 
 namespace Distance.Tests.Chat;
 
-/// <summary>A member's hub connection that records everything the server pushes to it.</summary>
+/// <summary>
+/// A member's <see cref="ChatClient"/> (Distance.Client) in raw mode, recording every event exactly
+/// as the server pushes it: the tests judge the server's own order and duplicates, not the
+/// client's repairs. JSON or MessagePack.
+/// </summary>
 public sealed class ChatTestClient : IAsyncDisposable
 {
-    private ChatTestClient(HubConnection connection)
+    private ChatTestClient(ChatClient chat)
     {
-        Connection = connection;
-        connection.On<ChatMessage>(nameof(IChatClient.MessageReceived), m => Messages.Writer.TryWrite(m));
-        connection.On<RoomSummary>(nameof(IChatClient.RoomUpdated), r => RoomUpdates.Writer.TryWrite(r));
-        connection.On<RoomRequestView>(nameof(IChatClient.RequestReceived), r => Requests.Writer.TryWrite(r));
-        connection.On<long>(nameof(IChatClient.PhoneShared), r => PhoneShared.Writer.TryWrite(r));
-        connection.On<long, long, long>(nameof(IChatClient.MessagesRead), (room, member, seq) => Reads.Writer.TryWrite((room, member, seq)));
+        Chat = chat;
+        chat.MessageReceived += m => Messages.Writer.TryWrite(m);
+        chat.RoomUpdated += r => RoomUpdates.Writer.TryWrite(r);
+        chat.RequestReceived += r => Requests.Writer.TryWrite(r);
+        chat.PhoneShared += r => PhoneShared.Writer.TryWrite(r);
+        chat.MessagesRead += r => Reads.Writer.TryWrite((r.RoomId, r.MemberId, r.Seq));
     }
 
-    public HubConnection Connection { get; }
+    public ChatClient Chat { get; }
+    public HubConnection Connection => Chat.Connection;
     public Channel<ChatMessage> Messages { get; } = Channel.CreateUnbounded<ChatMessage>();
     public Channel<RoomSummary> RoomUpdates { get; } = Channel.CreateUnbounded<RoomSummary>();
     public Channel<RoomRequestView> Requests { get; } = Channel.CreateUnbounded<RoomRequestView>();
     public Channel<long> PhoneShared { get; } = Channel.CreateUnbounded<long>();
     public Channel<(long RoomId, long MemberId, long Seq)> Reads { get; } = Channel.CreateUnbounded<(long, long, long)>();
 
-    public static async Task<ChatTestClient> ConnectAsync(DistanceNode node, TestMember member, bool messagePack = false)
+    public static async Task<ChatTestClient> ConnectAsync(DistanceNode node, TestMember member, ChatProtocol protocol = ChatProtocol.Json)
     {
-        var client = new ChatTestClient(node.CreateHubConnection(member.AccessToken, messagePack));
+        var client = new ChatTestClient(new Switchboard(node).CreateClient(
+            () => Task.FromResult<string?>(member.AccessToken), protocol, negotiate: true, Raw));
         await client.Connection.StartReadyAsync();
         return client;
     }
 
-    public static async Task<ChatTestClient> ConnectAsync(NodeProcess node, TestMember member)
+    public static async Task<ChatTestClient> ConnectAsync(NodeProcess node, TestMember member, ChatProtocol protocol = ChatProtocol.Json)
     {
-        var client = new ChatTestClient(node.CreateHubConnection(member.AccessToken));
+        var client = new ChatTestClient(new ChatClient(new Uri(node.BaseAddress, ChatHubNames.Path), new ChatClientOptions
+        {
+            Protocol = protocol,
+            AccessTokenProvider = () => Task.FromResult<string?>(member.AccessToken),
+        }.With(Raw)));
         await client.Connection.StartReadyAsync();
         return client;
+    }
+
+    /// <summary>Every event as it arrives; no reconnect, so a lost connection stays lost for the test to see.</summary>
+    private static void Raw(ChatClientOptions options)
+    {
+        options.OrderedDelivery = false;
+        options.AutomaticReconnect = false;
     }
 
     public Task<MessageAck> SendAsync(long roomId, string text, Guid? clientMessageId = null) =>
-        Connection.InvokeAsync<MessageAck>(nameof(ChatHub.SendMessage),
-            new SendMessageRequest(roomId, (clientMessageId ?? Guid.NewGuid()).ToString(), text)).Within();
+        Chat.SendMessageAsync(roomId, text, (clientMessageId ?? Guid.NewGuid()).ToString()).Within();
 
-    public Task<IReadOnlyList<ChatMessage>> SyncAsync(long roomId, long afterSeq) =>
-        Connection.InvokeAsync<IReadOnlyList<ChatMessage>>(nameof(ChatHub.SyncRoom), roomId, afterSeq).Within();
+    public Task<IReadOnlyList<ChatMessage>> SyncAsync(long roomId, long afterSeq) => Chat.SyncRoomAsync(roomId, afterSeq).Within();
 
-    public Task MarkReadAsync(long roomId, long seq) =>
-        Connection.InvokeAsync(nameof(ChatHub.MarkRead), roomId, seq).Within();
+    public Task MarkReadAsync(long roomId, long seq) => Chat.MarkReadAsync(roomId, seq).Within();
 
     /// <summary>The next message for <paramref name="roomId"/>, skipping other rooms'.</summary>
     public async Task<ChatMessage> NextMessageAsync(long roomId)
@@ -72,5 +84,5 @@ public sealed class ChatTestClient : IAsyncDisposable
         }
     }
 
-    public ValueTask DisposeAsync() => Connection.DisposeAsync();
+    public ValueTask DisposeAsync() => Chat.DisposeAsync();
 }

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
+using Distance.Client;
 using Distance.Realtime.Rooms;
 using Distance.Tests.Chat;
 using Distance.Tests.Infrastructure;
@@ -11,12 +12,13 @@ public sealed class PhoneAndDeletionTests(DistanceFixture fixture)
 {
     private readonly RoomApi api = new(fixture);
 
-    [Fact]
-    public async Task PhonesAreRevealedOnlyAfterTenExchangesAndBothConsents()
+    [Theory]
+    [MemberData(nameof(ChatClients.Protocols), MemberType = typeof(ChatClients))]
+    public async Task PhonesAreRevealedOnlyAfterTenExchangesAndBothConsents(ChatProtocol protocol)
     {
         var (a, b, roomId) = await api.PairAsync();
-        await using var aOnA = await ChatTestClient.ConnectAsync(fixture.NodeA, a);
-        await using var bOnB = await ChatTestClient.ConnectAsync(fixture.NodeB, b);
+        await using var aOnA = await ChatTestClient.ConnectAsync(fixture.NodeA, a, protocol);
+        await using var bOnB = await ChatTestClient.ConnectAsync(fixture.NodeB, b, protocol);
         await aOnA.SendAsync(roomId, "a0");
         for (var i = 1; i <= 9; i++)
             await (i % 2 == 1 ? bOnB : aOnA).SendAsync(roomId, $"turn {i}");
@@ -47,8 +49,9 @@ public sealed class PhoneAndDeletionTests(DistanceFixture fixture)
         Assert.True((await api.RoomAsync(a, roomId)).PhoneShared);
     }
 
-    [Fact]
-    public async Task DeletingAMemberLeavesOpponentsAnInactiveRoomWithoutOpponentAndDeletesRoomsNoOneElseIsIn()
+    [Theory]
+    [MemberData(nameof(ChatClients.Protocols), MemberType = typeof(ChatClients))]
+    public async Task DeletingAMemberLeavesOpponentsAnInactiveRoomWithoutOpponentAndDeletesRoomsNoOneElseIsIn(ChatProtocol protocol)
     {
         var gone = await api.MemberAsync();
         var b = await api.MemberAsync("female");
@@ -62,8 +65,8 @@ public sealed class PhoneAndDeletionTests(DistanceFixture fixture)
         var e = await api.MemberAsync("female");
         await FillAsync(e);
         (await api.PostAsync(gone, "/api/rooms", new { memberId = e.Id })).EnsureSuccessStatusCode(); // a pending request
-        await using var bOnB = await ChatTestClient.ConnectAsync(fixture.NodeB, b);
-        await using var goneOnA = await ChatTestClient.ConnectAsync(fixture.NodeA, gone);
+        await using var bOnB = await ChatTestClient.ConnectAsync(fixture.NodeB, b, protocol);
+        await using var goneOnA = await ChatTestClient.ConnectAsync(fixture.NodeA, gone, protocol);
         var cleanup = fixture.NodeA.Service<RoomCleanup>();
 
         await cleanup.OnMemberDeletedAsync(gone.Id, CancellationToken.None).Within();

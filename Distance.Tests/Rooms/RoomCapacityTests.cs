@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
+using Distance.Client;
 using Distance.Realtime.Rooms;
 using Distance.Tests.Chat;
 using Distance.Tests.Infrastructure;
@@ -38,13 +39,14 @@ public sealed class RoomCapacityTests(DistanceFixture fixture)
         Assert.Equal(HttpStatusCode.Created, fourth.StatusCode);
     }
 
-    [Fact]
-    public async Task AFullOpponentGetsOneRequestInTheInboxLive()
+    [Theory]
+    [MemberData(nameof(ChatClients.Protocols), MemberType = typeof(ChatClients))]
+    public async Task AFullOpponentGetsOneRequestInTheInboxLive(ChatProtocol protocol)
     {
         var a = await api.MemberAsync();
         var b = await api.MemberAsync("female");
         await FillAsync(b);
-        await using var bOnB = await ChatTestClient.ConnectAsync(fixture.NodeB, b);
+        await using var bOnB = await ChatTestClient.ConnectAsync(fixture.NodeB, b, protocol);
 
         var first = await api.PostAsync(a, "/api/rooms", new { memberId = b.Id });
         var second = await api.PostAsync(a, "/api/rooms", new { memberId = b.Id });
@@ -63,14 +65,15 @@ public sealed class RoomCapacityTests(DistanceFixture fixture)
         Assert.False(bOnB.Requests.Reader.TryRead(out _)); // the repeated request was not announced again
     }
 
-    [Fact]
-    public async Task AcceptingARequestChecksCapacityAgainAndOpensTheRoomForBoth()
+    [Theory]
+    [MemberData(nameof(ChatClients.Protocols), MemberType = typeof(ChatClients))]
+    public async Task AcceptingARequestChecksCapacityAgainAndOpensTheRoomForBoth(ChatProtocol protocol)
     {
         var a = await api.MemberAsync();
         var b = await api.MemberAsync("female");
         var bRooms = await FillAsync(b);
         var requestId = await RequestAsync(a, b);
-        await using var aOnA = await ChatTestClient.ConnectAsync(fixture.NodeA, a);
+        await using var aOnA = await ChatTestClient.ConnectAsync(fixture.NodeA, a, protocol);
 
         var whileFull = await api.PostAsync(b, $"/api/requests/{requestId}/accept");
         (await api.PostAsync(b, $"/api/rooms/{bRooms[0]}/leave")).EnsureSuccessStatusCode();

@@ -39,7 +39,7 @@ public sealed partial class SecretsTests(SecurityFixture fixture)
             if (Regex.IsMatch(file, @"(^|/)(\.env|id_rsa|id_ed25519)$|\.(pem|key|pfx|p12|jks)$"))
                 findings.Add($"{file}: a key or environment file is tracked");
             var text = File.ReadAllText(path);
-            foreach (Match match in KeyMaterial().Matches(text))
+            foreach (System.Text.RegularExpressions.Match match in KeyMaterial().Matches(text))
                 findings.Add($"{file}: key material '{match.Value[..Math.Min(24, match.Value.Length)]}…'");
             if (!ConfigurationFiles.Contains(Path.GetExtension(file)) && !file.EndsWith("Dockerfile", StringComparison.Ordinal))
                 continue;

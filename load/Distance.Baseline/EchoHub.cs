@@ -1,9 +1,8 @@
 using System.Globalization;
+using Distance.Contracts;
 using Microsoft.AspNetCore.SignalR;
 
 namespace Distance.Baseline;
-
-public sealed record SendMessageRequest(long RoomId, string? ClientMessageId, string? Text);
 
 /// <summary>Joins the room named in the query string; SendMessage broadcasts to that room's group on every instance.</summary>
 public sealed class EchoHub : Hub
@@ -15,12 +14,12 @@ public sealed class EchoHub : Hub
         await Groups.AddToGroupAsync(Context.ConnectionId, "room:" + query["room"], Context.ConnectionAborted);
     }
 
-    public async Task<object> SendMessage(SendMessageRequest request)
+    public async Task<MessageAck> SendMessage(SendMessageRequest request)
     {
         var sentAt = DateTime.UtcNow;
-        await Clients.Group("room:" + request.RoomId.ToString(CultureInfo.InvariantCulture)).SendAsync("MessageReceived",
-            new { roomId = request.RoomId, seq = 0, senderId = (long)Context.Items["member"]!, kind = "text", text = request.Text, sentAt, clientMessageId = request.ClientMessageId },
+        await Clients.Group("room:" + request.RoomId.ToString(CultureInfo.InvariantCulture)).SendAsync(ChatHubNames.MessageReceived,
+            new ChatMessage(request.RoomId, 0, (long)Context.Items["member"]!, "text", request.Text ?? "", sentAt, request.ClientMessageId),
             Context.ConnectionAborted);
-        return new { roomId = request.RoomId, seq = 0, sentAt };
+        return new MessageAck(request.RoomId, 0, sentAt);
     }
 }

@@ -1,4 +1,6 @@
+using Distance.Contracts;
 using System.Diagnostics;
+using Distance.Client.Development;
 using Microsoft.AspNetCore.SignalR.Client;
 
 namespace Distance.Drills;
@@ -19,7 +21,7 @@ public static class ChatDrill
     public static async Task<ChatRun> RunAsync(DrillOptions options, CancellationToken hard)
     {
         var clock = Stopwatch.StartNew();
-        var seeder = new Seeder(options.Database, new AccessTokens(options.JwtKey), options.Nodes[0]);
+        var seeder = new Seeder(options.Database, DevelopmentTokens.FromBase64(options.JwtKey), options.Nodes[0]);
         var pairs = await seeder.PairsAsync(options.Pairs, hard);
         var probeMember = (await seeder.MembersAsync(1, hard))[0];
         Console.WriteLine($"  seeded {pairs.Count} rooms in {Stats.S(clock.Elapsed.TotalMilliseconds)}");

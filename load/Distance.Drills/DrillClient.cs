@@ -1,5 +1,6 @@
 using System.Diagnostics;
-using Microsoft.AspNetCore.Http.Connections;
+using Distance.Client;
+using Distance.Contracts;
 using Microsoft.AspNetCore.SignalR.Client;
 
 namespace Distance.Drills;
@@ -8,49 +9,69 @@ namespace Distance.Drills;
 public sealed record Reconnect(double LostAt, double ReconnectedAt, double CaughtUpAt, int CaughtUpMessages);
 
 /// <summary>
-/// A member's hub connection through a failover proxy, behaving like the contract's client: SignalR
-/// automatic reconnect, then SyncRoom from the last seq it holds. Records every seq it has seen
-/// (live or synced), and how long each reconnect took.
+/// A member's <see cref="ChatClient"/> through a failover proxy: the contract's client (automatic
+/// reconnect, then SyncRoom from the last seq it delivered). Records every seq it has seen and how
+/// long each reconnect took; live deliveries go to the ledger, synced ones only to the seen set.
 /// </summary>
 public sealed class DrillClient
 {
     private readonly Stopwatch clock;
     private readonly Lock gate = new();
-    private readonly SortedSet<long> seen = [];
+    private readonly HashSet<long> seen = [];
     private readonly List<Reconnect> reconnects = [];
     private double lostAt = -1;
+    private double reconnectedAt = -1;
+    private int closedForGood;
+    private int syncFailures;
+    private bool stopping;
 
     public DrillClient(DrillMember member, long roomId, Uri entry, Stopwatch clock, Action<DrillClient, ChatMessage> onLive)
     {
         Member = member;
         RoomId = roomId;
         this.clock = clock;
-        Connection = new HubConnectionBuilder()
-            .WithUrl(new Uri(entry, "/hubs/chat"), options =>
-            {
-                // One request per connection attempt, so a balancer without stickiness can route it.
-                options.Transports = HttpTransportType.WebSockets;
-                options.SkipNegotiation = true;
-                options.AccessTokenProvider = () => Task.FromResult<string?>(member.Token);
-            })
-            .WithAutomaticReconnect(new QuickRetries())
-            .Build();
-        Connection.On<ChatMessage>("MessageReceived", message =>
+        Chat = new ChatClient(new Uri(entry, ChatHubNames.Path), new ChatClientOptions
+        {
+            // One request per connection attempt, so a balancer without stickiness can route it.
+            SkipNegotiation = true,
+            AccessTokenProvider = () => Task.FromResult<string?>(member.Token),
+            RetryPolicy = new QuickRetries(),
+        });
+        Chat.TrackRoom(roomId, 0);
+        Chat.MessageReceived += message =>
         {
             if (message.RoomId != RoomId)
                 return;
             lock (gate)
                 seen.Add(message.Seq);
-            onLive(this, message);
-        });
-        Connection.Reconnecting += _ =>
+            if (!Chat.DeliveringFromSync)
+                onLive(this, message);
+        };
+        Chat.SyncFailed += (_, _) => Interlocked.Increment(ref syncFailures);
+        Chat.Connection.Reconnecting += _ =>
         {
             lock (gate)
-                lostAt = clock.Elapsed.TotalMilliseconds;
+                (lostAt, reconnectedAt) = (clock.Elapsed.TotalMilliseconds, -1);
             return Task.CompletedTask;
         };
-        Connection.Reconnected += _ => CatchUpAfterReconnectAsync();
-        Connection.Closed += _ =>
+        Chat.Connection.Reconnected += _ =>
+        {
+            lock (gate)
+                reconnectedAt = clock.Elapsed.TotalMilliseconds;
+            return Task.CompletedTask;
+        };
+        Chat.Synced += brought =>
+        {
+            // The SyncRoom round after a reconnect (the one after the first connect has no loss before it).
+            lock (gate)
+                if (lostAt >= 0)
+                {
+                    var now = clock.Elapsed.TotalMilliseconds;
+                    reconnects.Add(new Reconnect(lostAt, reconnectedAt >= 0 ? reconnectedAt : now, now, brought));
+                    lostAt = -1;
+                }
+        };
+        Chat.Connection.Closed += _ =>
         {
             if (!Volatile.Read(ref stopping))
                 Interlocked.Increment(ref closedForGood);
@@ -58,12 +79,10 @@ public sealed class DrillClient
         };
     }
 
-    private int closedForGood;
-    private bool stopping;
-
     public DrillMember Member { get; }
     public long RoomId { get; }
-    public HubConnection Connection { get; }
+    public ChatClient Chat { get; }
+    public HubConnection Connection => Chat.Connection;
     public bool GaveUp => Volatile.Read(ref closedForGood) > 0;
 
     public IReadOnlyList<Reconnect> Reconnects
@@ -84,64 +103,23 @@ public sealed class DrillClient
         }
     }
 
+    /// <summary>Connects and syncs the room (the contract: SyncRoom after every connect).</summary>
+    public Task StartAsync(CancellationToken cancellationToken) => Chat.StartAsync(cancellationToken);
+
     /// <summary>Closes the connection on purpose (not counted as giving up).</summary>
     public async Task StopAsync()
     {
         Volatile.Write(ref stopping, true);
-        await Connection.DisposeAsync();
+        await Chat.DisposeAsync();
     }
 
-    public async Task StartAsync(CancellationToken cancellationToken)
+    /// <summary>Syncs the room once more; throws when SyncRoom failed.</summary>
+    public async Task SyncAsync(CancellationToken cancellationToken)
     {
-        await Connection.StartAsync(cancellationToken);
-        await SyncAsync(cancellationToken); // the contract: SyncRoom after every connect
-    }
-
-    /// <summary>Pages through SyncRoom from the highest seq before the first gap; returns how many messages it brought.</summary>
-    public async Task<int> SyncAsync(CancellationToken cancellationToken)
-    {
-        var brought = 0;
-        while (true)
-        {
-            long after;
-            lock (gate)
-                after = ContiguousPrefix();
-            var page = await Connection.InvokeAsync<List<ChatMessage>>("SyncRoom", RoomId, after, cancellationToken);
-            lock (gate)
-                foreach (var message in page)
-                    brought += seen.Add(message.Seq) ? 1 : 0;
-            if (page.Count < 200)
-                return brought;
-        }
-    }
-
-    private long ContiguousPrefix()
-    {
-        long expected = 1;
-        foreach (var seq in seen)
-        {
-            if (seq != expected)
-                break;
-            expected++;
-        }
-        return expected - 1;
-    }
-
-    private async Task CatchUpAfterReconnectAsync()
-    {
-        var reconnectedAt = clock.Elapsed.TotalMilliseconds;
-        int brought;
-        try
-        {
-            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(20));
-            brought = await SyncAsync(timeout.Token);
-        }
-        catch (Exception)
-        {
-            brought = -1; // the final sync of the drill will tell whether anything is missing
-        }
-        lock (gate)
-            reconnects.Add(new Reconnect(lostAt, reconnectedAt, clock.Elapsed.TotalMilliseconds, brought));
+        var failuresBefore = Volatile.Read(ref syncFailures);
+        await Chat.CatchUpAsync(cancellationToken);
+        if (Volatile.Read(ref syncFailures) != failuresBefore)
+            throw new InvalidOperationException($"SyncRoom failed for room {RoomId}");
     }
 
     /// <summary>Retry at once, then quickly with jitter; give up after a minute (the drill then fails).</summary>

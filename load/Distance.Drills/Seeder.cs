@@ -1,7 +1,5 @@
-using System.Net;
-using System.Net.Http.Headers;
-using System.Net.Http.Json;
-using System.Text.Json;
+using Distance.Client;
+using Distance.Client.Development;
 using MySqlConnector;
 
 namespace Distance.Drills;
@@ -15,7 +13,7 @@ public sealed record DrillPair(DrillMember A, DrillMember B, long RoomId);
 /// their rooms are opened through the real POST /api/rooms, so the rooms' state and caches are
 /// exactly what the product makes.
 /// </summary>
-public sealed class Seeder(string connectionString, AccessTokens tokens, Uri node)
+public sealed class Seeder(string connectionString, DevelopmentTokens tokens, Uri node)
 {
     private const string InsertMember = """
         INSERT INTO members (phone, password_hash, gender, school_code, college, department, mbti, `character`,
@@ -60,14 +58,10 @@ public sealed class Seeder(string connectionString, AccessTokens tokens, Uri nod
         for (var i = 0; i < count; i++)
         {
             var (a, b) = (members[2 * i], members[2 * i + 1]);
-            using var request = new HttpRequestMessage(HttpMethod.Post, "/api/rooms") { Content = JsonContent.Create(new { memberId = b.Id }) };
-            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", a.Token);
-            using var response = await http.SendAsync(request, cancellationToken);
-            var body = await response.Content.ReadAsStringAsync(cancellationToken);
-            if (response.StatusCode != HttpStatusCode.Created)
-                throw new InvalidOperationException($"POST /api/rooms answered {(int)response.StatusCode}: {body}");
-            var roomId = JsonDocument.Parse(body).RootElement.GetProperty("room").GetProperty("roomId").GetInt64();
-            pairs.Add(new DrillPair(a, b, roomId));
+            var opened = await new DistanceApiClient(http, a.Token).OpenRoomAsync(b.Id, cancellationToken);
+            if (!opened.Created)
+                throw new InvalidOperationException($"POST /api/rooms answered {(int)opened.Status}, not 201");
+            pairs.Add(new DrillPair(a, b, opened.Room!.RoomId));
         }
         return pairs;
     }

@@ -1,3 +1,4 @@
+using Distance.Contracts;
 using System.Collections.Concurrent;
 using System.Diagnostics;
 

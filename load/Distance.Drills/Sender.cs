@@ -1,3 +1,4 @@
+using Distance.Contracts;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.AspNetCore.SignalR.Client;
 
@@ -55,7 +56,7 @@ public static class Sender
             string outcome;
             try
             {
-                var ack = await client.Connection.InvokeAsync<MessageAck>("SendMessage", request, attempt.Token);
+                var ack = await client.Chat.SendMessageAsync(request, attempt.Token);
                 ledger.Acked(send, ack, ledger.Now - started);
                 return;
             }

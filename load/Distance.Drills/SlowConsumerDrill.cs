@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Distance.Client.Development;
 
 namespace Distance.Drills;
 
@@ -17,7 +18,7 @@ public static class SlowConsumerDrill
         var verdict = new Verdict("slow-consumer");
         var clock = Stopwatch.StartNew();
         var (node1, node2) = (options.Nodes[0], options.Nodes[1]);
-        var seeder = new Seeder(options.Database, new AccessTokens(options.JwtKey), node1);
+        var seeder = new Seeder(options.Database, DevelopmentTokens.FromBase64(options.JwtKey), node1);
         var pairs = await seeder.PairsAsync(2, hard);
         var (flood, control) = (pairs[0], pairs[1]);
         var ledger = new SendLedger(clock);

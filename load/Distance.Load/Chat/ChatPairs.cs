@@ -1,17 +1,12 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
+using Distance.Client;
+using Distance.Contracts;
 using Distance.Load.Common;
-using Microsoft.AspNetCore.Http.Connections;
 using Microsoft.AspNetCore.SignalR;
-using Microsoft.AspNetCore.SignalR.Client;
 
 namespace Distance.Load.Chat;
-
-/// <summary>A message as both the Distance hub and the baseline hub send it (docs/api.md's MessageReceived).</summary>
-public sealed record ReceivedMessage(long RoomId, long Seq, long? SenderId, string Kind, string Text, DateTime SentAt, string? ClientMessageId);
-
-public sealed record SentAck(long RoomId, long Seq, DateTime SentAt);
 
 /// <summary>What <see cref="ChatPairs.Harvest"/> took out: acked messages per room, and those acked but never delivered or never answered.</summary>
 public sealed record Harvested(Dictionary<long, long> AckedByRoom, long Acked, long Undelivered, long Unsettled);
@@ -19,9 +14,11 @@ public sealed record Harvested(Dictionary<long, long> AckedByRoom, long Acked, l
 /// <summary>
 /// Room k joins member 2k-1 (connected to the first URL) and member 2k (the second URL), so every
 /// message crosses nodes. The same code drives the Distance hub and the bare baseline hub: only the
-/// URLs and the way a connection says who it is differ.
+/// URLs and the way a connection says who it is differ. The clients hand over every event as it
+/// arrives (no reordering, no SyncRoom, no reconnect): the driver measures the server's own
+/// duplicates and losses.
 /// </summary>
-public sealed class ChatPairs(IReadOnlyList<HubConnection> first, IReadOnlyList<HubConnection> second) : IAsyncDisposable
+public sealed class ChatPairs(IReadOnlyList<ChatClient> first, IReadOnlyList<ChatClient> second) : IAsyncDisposable
 {
     private readonly ConcurrentDictionary<Guid, Pending> pending = new();
     private long sequence;
@@ -46,14 +43,14 @@ public sealed class ChatPairs(IReadOnlyList<HubConnection> first, IReadOnlyList<
 
     public long Duplicates;
 
-    public static async Task<ChatPairs> ConnectAsync(int pairs, Func<int, HubConnection> firstOf, Func<int, HubConnection> secondOf, int parallel)
+    public static async Task<ChatPairs> ConnectAsync(int pairs, Func<int, ChatClient> firstOf, Func<int, ChatClient> secondOf, int parallel)
     {
-        var a = new HubConnection[pairs];
-        var b = new HubConnection[pairs];
+        var a = new ChatClient[pairs];
+        var b = new ChatClient[pairs];
         var clock = Stopwatch.StartNew();
         using var gate = new SemaphoreSlim(parallel);
         ChatPairs? self = null;
-        var handlers = new List<(HubConnection, long)>();
+        var handlers = new List<(ChatClient, long)>();
         for (var room = 1; room <= pairs; room++)
         {
             a[room - 1] = firstOf(room);
@@ -62,8 +59,8 @@ public sealed class ChatPairs(IReadOnlyList<HubConnection> first, IReadOnlyList<
             handlers.Add((b[room - 1], 2L * room));
         }
         self = new ChatPairs(a, b);
-        foreach (var (connection, member) in handlers)
-            connection.On<ReceivedMessage>("MessageReceived", m => self.OnReceived(member, m));
+        foreach (var (client, member) in handlers)
+            client.MessageReceived += m => self.OnReceived(member, m);
         await Task.WhenAll(handlers.Select(async h =>
         {
             await gate.WaitAsync();
@@ -82,20 +79,20 @@ public sealed class ChatPairs(IReadOnlyList<HubConnection> first, IReadOnlyList<
 
     /// <summary>The Distance hub: member 2k-1 of room k on the first node, 2k on the second, with development tokens.</summary>
     public static Task<ChatPairs> ConnectDistanceAsync(int pairs, IReadOnlyList<string> urls, DevTokens tokens) => ConnectAsync(pairs,
-        room => Build($"{urls[0]}/hubs/chat", () => Task.FromResult<string?>(tokens.For(2L * room - 1))),
-        room => Build($"{urls[1]}/hubs/chat", () => Task.FromResult<string?>(tokens.For(2L * room))), 50);
+        room => Build(urls[0] + ChatHubNames.Path, () => Task.FromResult<string?>(tokens.For(2L * room - 1))),
+        room => Build(urls[1] + ChatHubNames.Path, () => Task.FromResult<string?>(tokens.For(2L * room))), 50);
 
-    public static HubConnection Build(string url, Func<Task<string?>>? token) => new HubConnectionBuilder()
-        .WithUrl(url, options =>
-        {
-            options.Transports = HttpTransportType.WebSockets;
-            options.SkipNegotiation = true;
-            if (token is not null)
-                options.AccessTokenProvider = token;
-        })
-        .Build();
+    /// <summary>A raw client: WebSockets without negotiation, events as they arrive, no reconnect.</summary>
+    public static ChatClient Build(string url, Func<Task<string?>>? token) => new(new Uri(url), new ChatClientOptions
+    {
+        SkipNegotiation = true,
+        AccessTokenProvider = token,
+        OrderedDelivery = false,
+        AutomaticReconnect = false,
+        StatefulReconnect = false,
+    });
 
-    private void OnReceived(long member, ReceivedMessage message)
+    private void OnReceived(long member, ChatMessage message)
     {
         // Every connection of both members gets the message; only the other member's delivery counts.
         if (message.SenderId == member || message.ClientMessageId is null || !Guid.TryParse(message.ClientMessageId, out var id))
@@ -117,13 +114,13 @@ public sealed class ChatPairs(IReadOnlyList<HubConnection> first, IReadOnlyList<
         var index = (int)(n % Pairs);
         var room = index + 1L;
         var fromFirst = (n / Pairs) % 2 == 0;
-        var connection = fromFirst ? first[index] : second[index];
+        var client = fromFirst ? first[index] : second[index];
         var id = Guid.Parse(runTag + Guid.NewGuid().ToString("D")[8..]);
         var entry = new Pending(scheduled, room, runTag);
         pending[id] = entry;
         try
         {
-            await connection.InvokeAsync<SentAck>("SendMessage", new { roomId = room, clientMessageId = id.ToString("D"), text = "load " + n.ToString(CultureInfo.InvariantCulture) }, cancellationToken);
+            await client.SendMessageAsync(new SendMessageRequest(room, id.ToString("D"), "load " + n.ToString(CultureInfo.InvariantCulture)), cancellationToken);
             Interlocked.Exchange(ref entry.Acked, 1);
             return true;
         }

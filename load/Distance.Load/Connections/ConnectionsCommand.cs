@@ -1,5 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
+using Distance.Client;
+using Distance.Contracts;
 using Distance.Load.Chat;
 using Distance.Load.Common;
 using Microsoft.AspNetCore.SignalR.Client;
@@ -28,11 +30,11 @@ public static class ConnectionsCommand
         var first = args.Integer("first", 1);
         var urls = args.String("urls", "http://127.0.0.1:5701,http://127.0.0.1:5702").Split(',');
         var tokens = DevTokens.FromFile(args.String("key", RepoFiles.SigningKeyPath()));
-        var connections = new HubConnection[count];
+        var connections = new ChatClient[count];
         for (var i = 0; i < count; i++)
         {
             var member = (long)first + i;
-            connections[i] = ChatPairs.Build($"{urls[i % urls.Length]}/hubs/chat", () => Task.FromResult<string?>(tokens.For(member)));
+            connections[i] = ChatPairs.Build(urls[i % urls.Length] + ChatHubNames.Path, () => Task.FromResult<string?>(tokens.For(member)));
         }
         long failed = 0;
         var clock = Stopwatch.StartNew();
@@ -59,7 +61,7 @@ public static class ConnectionsCommand
             $"connected {count - failed} of {count} (members {first}..{first + count - 1}) in {elapsed:F1} s = {(count - failed) / elapsed:F0}/s, failed {failed}"));
         Console.Out.Flush();
         await Task.Delay(TimeSpan.FromSeconds(args.Number("hold", 30)));
-        var alive = connections.Count(c => c.State == HubConnectionState.Connected);
+        var alive = connections.Count(c => c.Connection.State == HubConnectionState.Connected);
         Console.WriteLine($"still connected after the hold: {alive} of {count}");
         using var closing = new SemaphoreSlim(256);
         await Task.WhenAll(connections.Select(async connection =>

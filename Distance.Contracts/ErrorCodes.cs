@@ -1,4 +1,4 @@
-namespace Distance.Realtime.Errors;
+namespace Distance.Contracts;
 
 /// <summary>
 /// The stable <c>code</c> values of docs/api.md that clients switch on: HTTP
@@ -27,6 +27,10 @@ public static class ErrorCodes
     public const string AccountDeactivated = "account_deactivated";
     public const string RefreshReused = "refresh_reused";
     public const string EmailDomainMismatch = "email_domain_mismatch";
+    public const string EmailInUse = "email_in_use";
+    public const string TooManyAttempts = "too_many_attempts";
+    public const string PhoneBanned = "phone_banned";
+    public const string SmsBudgetExhausted = "sms_budget_exhausted";
 
     // Matching
     public const string LocationUnknown = "location_unknown";
@@ -39,6 +43,8 @@ public static class ErrorCodes
     public const string RoomNotFound = "room_not_found";
     public const string RoomInactive = "room_inactive";
 
-    // Reports
+    // Safety
+    public const string MemberNotFound = "member_not_found";
     public const string AlreadyReported = "already_reported";
+    public const string TooManyReports = "too_many_reports";
 }
