@@ -24,10 +24,7 @@ public sealed partial class MessageFanout(
         var sends = new Task[stored.Count];
         for (var i = 0; i < stored.Count; i++)
         {
-            var (message, result) = stored[i];
-            var chatMessage = new ChatMessage(
-                message.RoomId, result.Seq, message.SenderId, MessageRow.TextKind, message.Text, result.SentAt, message.ClientMessageId.ToString("D"));
-            sends[i] = Send(chatMessage);
+            sends[i] = Send(ChatMessage.From(stored[i].ToRow()));
         }
         return ObserveAsync(sends);
     }
