@@ -1,5 +1,6 @@
 using System.Data;
 using Dapper;
+using Distance.Data.Push;
 using MySqlConnector;
 
 namespace Distance.Data.Auth;
@@ -7,7 +8,7 @@ namespace Distance.Data.Auth;
 public sealed class LoginRepository(MySqlDataSource dataSource)
 {
     private const string InsertSql = """
-        INSERT INTO logins (member_id, push_token, created_at) VALUES (@memberId, @pushToken, UTC_TIMESTAMP(3));
+        INSERT INTO logins (member_id, created_at) VALUES (@memberId, UTC_TIMESTAMP(3));
         SELECT LAST_INSERT_ID();
         """;
 
@@ -15,14 +16,30 @@ public sealed class LoginRepository(MySqlDataSource dataSource)
     public async Task<long> CreateAsync(long memberId, string? pushToken, CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        return await connection.ExecuteScalarAsync<long>(new CommandDefinition(InsertSql, new { memberId, pushToken }, cancellationToken: cancellationToken));
+        var loginId = await connection.ExecuteScalarAsync<long>(new CommandDefinition(InsertSql, new { memberId }, cancellationToken: cancellationToken));
+        await RegisterFcmAsync(connection, loginId, memberId, pushToken, cancellationToken);
+        return loginId;
+    }
+
+    // v1's pushToken at login is an FCM registration of the new login (push_registrations).
+    private const string RegisterFcmSql = """
+        INSERT INTO push_registrations (login_id, member_id, kind, token, device_hash, updated_at)
+        VALUES (@loginId, @memberId, 'fcm', @pushToken, @deviceHash, UTC_TIMESTAMP(3))
+        """;
+
+    private static async Task RegisterFcmAsync(MySqlConnection connection, long loginId, long memberId, string? pushToken, CancellationToken cancellationToken)
+    {
+        if (string.IsNullOrEmpty(pushToken))
+            return;
+        await connection.ExecuteAsync(new CommandDefinition(RegisterFcmSql,
+            new { loginId, memberId, pushToken, deviceHash = PushDevice.Fcm(pushToken).DeviceHash }, cancellationToken: cancellationToken));
     }
 
     // INSERT … SELECT reads the member row with a shared lock: a deactivation or deletion that
     // commits first makes it insert nothing, one that commits later sees this login and revokes it.
     private const string StartSql = """
-        INSERT INTO logins (member_id, push_token, created_at)
-        SELECT id, @pushToken, UTC_TIMESTAMP(3) FROM members WHERE id = @memberId AND deactivated_at IS NULL;
+        INSERT INTO logins (member_id, created_at)
+        SELECT id, UTC_TIMESTAMP(3) FROM members WHERE id = @memberId AND deactivated_at IS NULL;
         SELECT IF(ROW_COUNT() > 0, LAST_INSERT_ID(), NULL);
         """;
 
@@ -35,17 +52,21 @@ public sealed class LoginRepository(MySqlDataSource dataSource)
     public async Task<long?> StartAsync(long memberId, string? pushToken, CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        var loginId = await connection.ExecuteScalarAsync<long?>(new CommandDefinition(StartSql, new { memberId, pushToken }, cancellationToken: cancellationToken));
+        var loginId = await connection.ExecuteScalarAsync<long?>(new CommandDefinition(StartSql, new { memberId }, cancellationToken: cancellationToken));
         if (loginId is not null)
+        {
             await connection.ExecuteAsync(new CommandDefinition(TouchSql, new { memberId }, cancellationToken: cancellationToken));
+            await RegisterFcmAsync(connection, loginId.Value, memberId, pushToken, cancellationToken);
+        }
         return loginId;
     }
 
     private const string EndSql = """
-        UPDATE logins SET revoked_at = COALESCE(revoked_at, UTC_TIMESTAMP(3)), push_token = NULL WHERE id = @loginId
+        UPDATE logins SET revoked_at = COALESCE(revoked_at, UTC_TIMESTAMP(3)), push_token = NULL WHERE id = @loginId;
+        DELETE FROM push_registrations WHERE login_id = @loginId;
         """;
 
-    /// <summary>Logout: the login is revoked and its device's push token forgotten.</summary>
+    /// <summary>Logout: the login is revoked and its device's push registration removed.</summary>
     public async Task EndAsync(long loginId, CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);

@@ -2,6 +2,7 @@ using System.Data;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using Dapper;
+using Distance.Data.Push;
 using MySqlConnector;
 
 namespace Distance.Data.Messages;
@@ -40,7 +41,7 @@ public sealed class MessageBatchRepository(MySqlDataSource dataSource)
         UPDATE JSON_TABLE(@reads, '$[*]' COLUMNS (r BIGINT PATH '$.r', m BIGINT PATH '$.m', s BIGINT PATH '$.s')) j
         STRAIGHT_JOIN room_members rm FORCE INDEX (PRIMARY) ON rm.room_id = j.r AND rm.member_id = j.m
         SET rm.read_seq = GREATEST(rm.read_seq, j.s);
-        """;
+        """ + PushOutboxWriter.AddSql;
 
     private static readonly JsonSerializerOptions Json = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
@@ -75,10 +76,29 @@ public sealed class MessageBatchRepository(MySqlDataSource dataSource)
                 inserts = JsonSerializer.Serialize(plan.Inserts.Select(i => new { r = i.RoomId, s = i.Seq, u = i.SenderId, t = i.Text, c = i.ClientMessageId }), Json),
                 rooms = JsonSerializer.Serialize(plan.RoomUpdates.Select(r => new { id = r.Id, s = r.LastSeq, u = r.LastSenderId, x = r.Exchanges }), Json),
                 reads = JsonSerializer.Serialize(plan.ReadUpdates.Select(r => new { r = r.RoomId, m = r.MemberId, s = r.Seq }), Json),
+                pushes = PushOutboxWriter.Json(PushEvents(plan, rooms)),
             };
             await connection.ExecuteAsync(new CommandDefinition(WriteSql, parameters, transaction, cancellationToken: cancellationToken));
         }
         await transaction.CommitAsync(cancellationToken);
         return plan.Results;
+    }
+
+    /// <summary>
+    /// A push candidate per recipient and room, in the batch's own transaction: whether the
+    /// recipient is online is decided when the relay drains the outbox, not on this hot path.
+    /// </summary>
+    private static IEnumerable<PushEvent> PushEvents(MessageBatchPlan plan, List<LockedRoom> rooms)
+    {
+        var byId = rooms.ToDictionary(r => r.Id);
+        return plan.Inserts
+            .GroupBy(i => (i.RoomId, i.SenderId))
+            .Select(g =>
+            {
+                var room = byId[g.Key.RoomId];
+                var last = g.MaxBy(i => i.Seq)!;
+                var recipient = g.Key.SenderId == room.MemberLow ? room.MemberHigh : room.MemberLow;
+                return new PushEvent(recipient, PushEventKinds.Message, g.Key.RoomId, g.Key.SenderId, last.Text, g.Count());
+            });
     }
 }

@@ -1,5 +1,6 @@
 using System.Data;
 using Dapper;
+using Distance.Data.Push;
 using MySqlConnector;
 
 namespace Distance.Data.Rooms;
@@ -47,10 +48,15 @@ public sealed class PhoneConsentRepository(MySqlDataSource dataSource)
         if (row.Exchanges < minimumExchanges)
             return new ConsentResult(ConsentOutcome.NotEnoughExchanges);
 
-        if (!row.MyConsent)
-            await connection.ExecuteAsync(new CommandDefinition(ConsentSql, new { roomId, memberId }, transaction, cancellationToken: cancellationToken));
-        await transaction.CommitAsync(cancellationToken);
         var shared = row.OpponentConsent == true;
+        if (!row.MyConsent)
+        {
+            await connection.ExecuteAsync(new CommandDefinition(ConsentSql, new { roomId, memberId }, transaction, cancellationToken: cancellationToken));
+            // The consent that completes the pair tells the other member, who consented earlier.
+            if (shared && row.OpponentId is { } opponentId)
+                await PushOutboxWriter.AddAsync(connection, transaction, [new PushEvent(opponentId, PushEventKinds.Phone, roomId, memberId)], cancellationToken);
+        }
+        await transaction.CommitAsync(cancellationToken);
         return new ConsentResult(ConsentOutcome.Consented, shared, shared && !row.MyConsent, row.OpponentId);
     }
 

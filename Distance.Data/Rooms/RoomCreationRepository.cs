@@ -1,5 +1,6 @@
 using System.Data;
 using Dapper;
+using Distance.Data.Push;
 using MySqlConnector;
 
 namespace Distance.Data.Rooms;
@@ -66,6 +67,12 @@ public sealed class RoomCreationRepository(MySqlDataSource dataSource)
                      ?? (caller.IsFull ? new CreateRoomResult(CreateRoomOutcome.CallerFull)
                          : opponent.IsFull ? await RequestAsync(connection, transaction, callerId, opponentId, cancellationToken)
                          : await InsertRoomAsync(connection, transaction, callerId, opponentId, cancellationToken));
+        await PushOutboxWriter.AddAsync(connection, transaction, result switch
+        {
+            { Outcome: CreateRoomOutcome.Created } => [new PushEvent(opponentId, PushEventKinds.Room, result.RoomId, callerId)],
+            { Outcome: CreateRoomOutcome.Requested, NewRequest: true } => [new PushEvent(opponentId, PushEventKinds.Request, result.RequestId, callerId)],
+            _ => [],
+        }, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return result;
     }
@@ -101,6 +108,8 @@ public sealed class RoomCreationRepository(MySqlDataSource dataSource)
             result = me.IsFull ? new CreateRoomResult(CreateRoomOutcome.CallerFull)
                 : requester.IsFull ? new CreateRoomResult(CreateRoomOutcome.OpponentFull)
                 : await InsertRoomAsync(connection, transaction, memberId, fromId.Value, cancellationToken);
+            if (result.Outcome == CreateRoomOutcome.Created)
+                await PushOutboxWriter.AddAsync(connection, transaction, [new PushEvent(fromId.Value, PushEventKinds.Room, result.RoomId, memberId)], cancellationToken);
         }
         await transaction.CommitAsync(cancellationToken);
         return result with { OpponentId = fromId.Value };

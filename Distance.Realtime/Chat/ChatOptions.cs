@@ -43,12 +43,4 @@ public sealed class ChatOptions
 
     [Range(typeof(TimeSpan), "00:00:01", "00:30:00")]
     public TimeSpan PresenceRefreshInterval { get; set; } = TimeSpan.FromSeconds(30);
-
-    /// <summary>Push candidates waiting on this node; beyond it pushes are dropped (the message itself is safe).</summary>
-    [Range(1, 1_000_000)]
-    public int PushQueueCapacity { get; set; } = 10_000;
-
-    /// <summary>Approximate cap of the distance:push stream, so an absent push worker cannot fill Redis.</summary>
-    [Range(100, 100_000_000)]
-    public int PushStreamMaxLength { get; set; } = 100_000;
 }

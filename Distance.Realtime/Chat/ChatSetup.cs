@@ -1,4 +1,5 @@
 using Distance.Realtime.Connections;
+using Distance.Realtime.Push;
 using Distance.Realtime.Rooms;
 using Microsoft.AspNetCore.SignalR;
 
@@ -23,7 +24,7 @@ internal static class ChatSetup
         services.AddSingleton<ChatConnections>();
         services.AddHostedSingleton<MessageWriter>();
         services.AddHostedSingleton<Presence>();
-        services.AddHostedSingleton<PushOutbox>();
+        services.AddSingleton<IOnlineMembers>(sp => sp.GetRequiredService<Presence>());
         services.AddHostedSingleton<RoomSignals>();
 
         services.AddSingleton<ChatHubFilter>();

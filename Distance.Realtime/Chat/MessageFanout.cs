@@ -7,11 +7,11 @@ namespace Distance.Realtime.Chat;
 
 /// <summary>
 /// After a commit: MessageReceived to the room's group (every connection of both members on every
-/// node, through the Redis backplane) and a push candidate for the recipient. A failed broadcast
-/// loses nothing: the message is stored, and clients catch up with SyncRoom.
+/// node, through the Redis backplane). The recipient's push was written to the outbox in the
+/// commit itself (docs/push.md). A failed broadcast loses nothing: the message is stored, and clients catch up with SyncRoom.
 /// </summary>
 public sealed partial class MessageFanout(
-    IHubContext<ChatHub, IChatClient> hub, PushOutbox push, DistanceMetrics metrics, ILogger<MessageFanout> logger)
+    IHubContext<ChatHub, IChatClient> hub, DistanceMetrics metrics, ILogger<MessageFanout> logger)
 {
     /// <summary>
     /// Issues every send before the first await, so the sends of one room leave in the order given
@@ -24,9 +24,7 @@ public sealed partial class MessageFanout(
         var sends = new Task[stored.Count];
         for (var i = 0; i < stored.Count; i++)
         {
-            var (message, result) = stored[i];
             sends[i] = Send(ChatMessage.From(stored[i].ToRow()));
-            push.TryEnqueue(new PushCandidate(result.RecipientId, message.SenderId, message.RoomId, message.Text));
         }
         return ObserveAsync(sends);
     }

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Distance.Realtime.Connections;
+using Distance.Realtime.Push;
 using Microsoft.Extensions.Options;
 using StackExchange.Redis;
 
@@ -9,11 +10,11 @@ namespace Distance.Realtime.Chat;
 /// Which members have a live hub connection on any node, in Redis: per member a sorted set of
 /// connection ids scored by the time they stop counting. Each node refreshes its own connections
 /// periodically, so the connections of a node that died (kill -9, no OnDisconnected) fade out
-/// after <see cref="ChatOptions.PresenceTtl"/> instead of suppressing pushes forever.
+/// after <see cref="ChatOptions.PresenceTtl"/> instead of suppressing pushes forever. Push asks it (as <see cref="IOnlineMembers"/>) before relaying a push.
 /// </summary>
 public sealed partial class Presence(
     IDatabase redis, LiveConnections connections, IOptions<ChatOptions> options, TimeProvider clock, ILogger<Presence> logger)
-    : BackgroundService
+    : BackgroundService, IOnlineMembers
 {
     private const int RefreshChunk = 500;
 

@@ -15,7 +15,7 @@ public sealed class FeatureOrderTests
     public static readonly string[] Order =
     [
         "Errors", "Phones", "Claims", "Redis", "Observability", "RateLimiting", "Connections", "Notifications",
-        "Identity", "Members", "StudentVerification", "Safety", "Matching", "Rooms", "Chat", "WebClient", "ApiReference", "Hosting",
+        "Identity", "Push", "Members", "StudentVerification", "Safety", "Matching", "Rooms", "Chat", "WebClient", "ApiReference", "Hosting",
     ];
 
     private static readonly Assembly Host = typeof(Program).Assembly;

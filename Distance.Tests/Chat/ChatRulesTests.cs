@@ -1,3 +1,4 @@
+using System.Net.Http.Json;
 using Distance.Client;
 using Distance.Realtime.Chat;
 using Distance.Tests.Infrastructure;
@@ -132,7 +133,11 @@ public sealed class ChatRulesTests(DistanceFixture fixture)
         var c = await api.MemberAsync("female");
         var otherRoom = (await api.OpenRoomAsync(a, c)).RoomId;
         foreach (var member in new[] { b, c })
-            await api.ExecuteSqlAsync("UPDATE logins SET push_token = @token WHERE id = @id", new { token = "device-" + member.Id, id = member.LoginId });
+        {
+            using var client = api.Client(member);
+            var registered = await client.PutAsJsonAsync("/api/me/push", new { kind = "fcm", token = "device-" + member.Id }).Within();
+            Assert.Equal(System.Net.HttpStatusCode.NoContent, registered.StatusCode);
+        }
         await using var aOnA = await ChatTestClient.ConnectAsync(fixture.NodeA, a, protocol);
         var stream = fixture.NodeA.Service<StackExchange.Redis.IDatabase>();
 
@@ -142,7 +147,7 @@ public sealed class ChatRulesTests(DistanceFixture fixture)
         {
             await aOnA.SendAsync(roomId, "now you are online");
             await bOnB.NextMessageAsync(roomId);
-            // Pushes are decided in order on a's node: once c's push is out, b's candidate was judged while b was online.
+            // The relay takes due outbox rows oldest first: once c's push is out, b's row was judged while b was online.
             await aOnA.SendAsync(otherRoom, "for c");
             await Eventually.UntilAsync(async () => (await PushesForAsync(stream, c.Id)).Count == 1);
         }
@@ -162,7 +167,7 @@ public sealed class ChatRulesTests(DistanceFixture fixture)
 
     private static async Task<List<Dictionary<string, string>>> PushesForAsync(StackExchange.Redis.IDatabase redis, long memberId)
     {
-        var entries = await redis.StreamRangeAsync(PushOutbox.StreamKey).Within();
+        var entries = await redis.StreamRangeAsync(Distance.Data.Push.PushRecord.StreamKey).Within();
         return entries.Select(e => e.Values.ToDictionary(v => v.Name.ToString(), v => v.Value.ToString()))
             .Where(e => e["memberId"] == memberId.ToString())
             .ToList();

@@ -39,7 +39,7 @@ public sealed class SessionTests(DistanceFixture fixture)
         var tokens = await TokensOf(response);
         Assert.Equal(HttpStatusCode.OK, await MeStatusAsync(tokens.GetProperty("accessToken").GetString()!));
         Assert.Equal(1, await fixture.ScalarAsync<long>(
-            "SELECT COUNT(*) FROM logins WHERE member_id = @Id AND push_token = 'push-device-1' AND revoked_at IS NULL", member));
+            "SELECT COUNT(*) FROM push_registrations r JOIN logins l ON l.id = r.login_id WHERE r.member_id = @Id AND r.kind = 'fcm' AND r.token = 'push-device-1' AND l.revoked_at IS NULL", member));
         var lastActive = await fixture.ScalarAsync<DateTime>("SELECT last_active_at FROM members WHERE id = @Id", member);
         Assert.True(lastActive > DateTime.UtcNow.AddMinutes(-1), "login marks the member active");
     }
@@ -154,6 +154,7 @@ public sealed class SessionTests(DistanceFixture fixture)
     {
         var member = await fixture.SignUpAsync();
         var device = await TokensOf(await PostAsync("/api/auth/login", new { phone = member.Phone, password = member.Password, pushToken = "push-to-forget" }));
+        Assert.Equal(1, await fixture.ScalarAsync<long>("SELECT COUNT(*) FROM push_registrations WHERE token = 'push-to-forget' AND member_id = @Id", member));
 
         var logout = await PostAsync("/api/auth/logout", new { refreshToken = device.GetProperty("refreshToken").GetString() }, fixture.NodeB);
 
@@ -161,7 +162,7 @@ public sealed class SessionTests(DistanceFixture fixture)
         Assert.Equal(HttpStatusCode.Unauthorized, await MeStatusAsync(device.GetProperty("accessToken").GetString()!));
         var refresh = await PostAsync("/api/auth/refresh", new { refreshToken = device.GetProperty("refreshToken").GetString() });
         await refresh.AssertProblemAsync(HttpStatusCode.Unauthorized, "token_invalid");
-        Assert.Equal(0, await fixture.ScalarAsync<long>("SELECT COUNT(*) FROM logins WHERE push_token = 'push-to-forget' AND member_id = @Id", member));
+        Assert.Equal(0, await fixture.ScalarAsync<long>("SELECT COUNT(*) FROM push_registrations WHERE token = 'push-to-forget' AND member_id = @Id", member));
         Assert.Equal(HttpStatusCode.OK, await MeStatusAsync(member.AccessToken)); // the sign-up login is another device
         var again = await PostAsync("/api/auth/logout", new { refreshToken = device.GetProperty("refreshToken").GetString() });
         Assert.Equal(HttpStatusCode.NoContent, again.StatusCode);

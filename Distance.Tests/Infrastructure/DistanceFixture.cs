@@ -29,6 +29,10 @@ public sealed class DistanceFixture : IAsyncLifetime
             ["Redis:KeyPrefix"] = KeyPrefix,
             ["Jwt:SigningKey"] = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)),
             ["Logging:LogLevel:Default"] = "Warning",
+            // Pushes relayed within a fraction of a second; tests of the collapse set their own window.
+            ["Push:CollapseWindow"] = "00:00:00.200",
+            ["Push:RelayInterval"] = "00:00:00.050",
+            ["Push:AllowInsecureEndpoints"] = "true",
         };
         foreach (var (key, value) in RateLimitSettings.Generous)
             Settings[key] = value;
