@@ -1,7 +1,9 @@
 using System.Globalization;
 using Distance.Data.Members;
 using Distance.Data.Rooms;
+using Distance.Data.Safety;
 using Distance.Realtime.Chat;
+using Distance.Realtime.Safety;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.Options;
 
@@ -15,14 +17,15 @@ namespace Distance.Realtime.Rooms;
 public sealed partial class RoomService(
     RoomCreationRepository creation, RoomLeaveRepository leaving, PhoneConsentRepository phones,
     PublicProfileRepository profiles, RoomViews views, RoomDirectory directory, RoomSignals signals,
-    IHubContext<ChatHub, IChatClient> hub, IOptions<ChatOptions> options, TimeProvider clock, ILogger<RoomService> logger)
+    IHubContext<ChatHub, IChatClient> hub, IOptions<ChatOptions> options, IOptions<RoomsOptions> limits, TimeProvider clock,
+    ILogger<RoomService> logger)
 {
     public sealed record Created(CreateRoomResult Result, RoomSummary? Room = null, RoomRequestView? Request = null);
 
     /// <summary>POST /api/rooms: a new or existing room for the caller, or a request in the opponent's inbox.</summary>
     public async Task<Created> CreateAsync(long callerId, long opponentId, CancellationToken cancellationToken)
     {
-        var result = await creation.CreateOrRequestAsync(callerId, opponentId, cancellationToken);
+        var result = await creation.CreateOrRequestAsync(callerId, opponentId, limits.Value.RoomsPerPairPerDay, cancellationToken);
         switch (result.Outcome)
         {
             case CreateRoomOutcome.Created:
@@ -42,7 +45,7 @@ public sealed partial class RoomService(
     /// <summary>Accepting a request opens the room (capacity is checked again).</summary>
     public async Task<Created> AcceptAsync(long memberId, long requestId, CancellationToken cancellationToken)
     {
-        var result = await creation.AcceptAsync(memberId, requestId, cancellationToken);
+        var result = await creation.AcceptAsync(memberId, requestId, limits.Value.RoomsPerPairPerDay, cancellationToken);
         return result.Outcome switch
         {
             CreateRoomOutcome.Created => new Created(result, await AnnounceNewRoomAsync(result.RoomId, memberId, result.OpponentId, cancellationToken)),
@@ -53,11 +56,37 @@ public sealed partial class RoomService(
 
     public async Task<LeaveOutcome> LeaveAsync(long memberId, long roomId, CancellationToken cancellationToken)
     {
-        var me = await profiles.FindAsync(memberId, cancellationToken);
-        var now = clock.GetUtcNow().UtcDateTime;
-        var sentAt = new DateTime(now.Ticks - now.Ticks % TimeSpan.TicksPerMillisecond, DateTimeKind.Utc);
-        var text = $"{me?.Nickname ?? "#" + Id(memberId)} left";
-        var result = await leaving.LeaveAsync(roomId, memberId, text, sentAt, cancellationToken);
+        var result = await leaving.LeaveAsync(roomId, memberId, await LeftTextAsync(memberId, cancellationToken), Millis(), cancellationToken);
+        await AnnounceLeaveAsync(memberId, roomId, result, cancellationToken);
+        return result.Outcome;
+    }
+
+    /// <summary>Rooms a block or report closed as if the blocker had left (Safety raises it after its commit).</summary>
+    public async Task OnRoomsLeftAsync(RoomsLeft change, CancellationToken cancellationToken)
+    {
+        foreach (var room in change.Rooms)
+            await AnnounceLeaveAsync(change.LeaverId, room.RoomId, room.Result, cancellationToken);
+    }
+
+    /// <summary>
+    /// A suspended or banned member's active rooms went inactive with both members still in them:
+    /// nobody can send there any more, both members' connections leave the room's group, and both
+    /// get RoomUpdated (the suspended member's are closed anyway).
+    /// </summary>
+    public async Task OnRoomsSuspendedAsync(RoomsSuspended change, CancellationToken cancellationToken)
+    {
+        foreach (var room in change.Rooms)
+        {
+            await directory.PublishAsync(room.RoomId, new RoomAccess(room.RoomId, false, [change.MemberId, room.OpponentId]));
+            await signals.PublishAsync(
+                new RoomSignal(change.MemberId, room.RoomId, false, await views.FindAsync(change.MemberId, room.RoomId, cancellationToken)),
+                new RoomSignal(room.OpponentId, room.RoomId, false, await views.FindAsync(room.OpponentId, room.RoomId, cancellationToken)));
+            await TrimInactiveAsync(room.OpponentId, cancellationToken);
+        }
+    }
+
+    private async Task AnnounceLeaveAsync(long memberId, long roomId, LeaveResult result, CancellationToken cancellationToken)
+    {
         if (result.Outcome == LeaveOutcome.Deleted)
         {
             await directory.PublishAsync(roomId, null);
@@ -71,8 +100,41 @@ public sealed partial class RoomService(
             await signals.PublishAsync(
                 new RoomSignal(memberId, roomId, false, await views.FindAsync(memberId, roomId, includeLeft: true, cancellationToken)),
                 new RoomSignal(opponentId, roomId, false, await views.FindAsync(opponentId, roomId, cancellationToken)));
+            await TrimInactiveAsync(opponentId, cancellationToken);
         }
-        return result.Outcome;
+    }
+
+    /// <summary>The member keeps at most KeptInactiveRooms inactive rooms; older ones are left (issue #21).</summary>
+    private async Task TrimInactiveAsync(long memberId, CancellationToken cancellationToken)
+    {
+        var trimmed = await leaving.TrimInactiveAsync(
+            memberId, limits.Value.KeptInactiveRooms, await LeftTextAsync(memberId, cancellationToken), Millis(), cancellationToken);
+        foreach (var (roomId, result) in trimmed)
+        {
+            // The other member is still in a room a suspension made inactive: they see the leave; else the room is gone.
+            if (result is { Outcome: LeaveOutcome.Left, OpponentId: { } opponentId, SystemMessage: { } system })
+            {
+                await directory.PublishAsync(roomId, new RoomAccess(roomId, false, [opponentId]));
+                await BestEffortAsync(() => hub.Clients.User(Id(opponentId)).MessageReceived(ChatMessage.From(system)));
+                await signals.PublishAsync(new RoomSignal(opponentId, roomId, false, await views.FindAsync(opponentId, roomId, cancellationToken)));
+            }
+            else
+            {
+                await directory.PublishAsync(roomId, null);
+            }
+        }
+    }
+
+    private async Task<string> LeftTextAsync(long memberId, CancellationToken cancellationToken)
+    {
+        var me = await profiles.FindAsync(memberId, cancellationToken);
+        return $"{me?.Nickname ?? "#" + Id(memberId)} left";
+    }
+
+    private DateTime Millis()
+    {
+        var now = clock.GetUtcNow().UtcDateTime;
+        return new DateTime(now.Ticks - now.Ticks % TimeSpan.TicksPerMillisecond, DateTimeKind.Utc);
     }
 
     public async Task<ConsentResult> ConsentAsync(long memberId, long roomId, CancellationToken cancellationToken)
