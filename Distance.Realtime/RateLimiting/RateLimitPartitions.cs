@@ -2,8 +2,9 @@ using System.Net;
 using System.Net.Sockets;
 using System.Security.Claims;
 using System.Threading.RateLimiting;
-using Distance.Realtime.Auth;
-using Distance.Realtime.Infrastructure;
+using Distance.Realtime.Claims;
+using Distance.Realtime.Identity;
+using Distance.Realtime.Redis;
 using Microsoft.Extensions.Options;
 using StackExchange.Redis;
 

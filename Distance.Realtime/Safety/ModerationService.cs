@@ -1,5 +1,5 @@
 using Distance.Data.Moderation;
-using Distance.Realtime.Accounts;
+using Distance.Realtime.Identity;
 
 namespace Distance.Realtime.Safety;
 

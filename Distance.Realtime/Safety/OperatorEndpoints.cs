@@ -1,8 +1,8 @@
 using System.Globalization;
 using System.Security.Claims;
 using Distance.Data.Moderation;
-using Distance.Realtime.Accounts;
-using Distance.Realtime.Auth;
+using Distance.Realtime.Identity;
+using Distance.Realtime.Claims;
 using Distance.Realtime.Errors;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;

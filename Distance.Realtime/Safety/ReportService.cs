@@ -1,5 +1,5 @@
 using Distance.Data.Reports;
-using Distance.Realtime.Accounts;
+using Distance.Realtime.Identity;
 using Microsoft.Extensions.Options;
 
 namespace Distance.Realtime.Safety;

@@ -1,4 +1,5 @@
 using Distance.Data.Members;
+using Distance.Realtime.Claims;
 using Microsoft.Extensions.Options;
 
 namespace Distance.Realtime.Safety;
@@ -21,7 +22,7 @@ internal static class SafetySetup
         services.AddSingleton<ReportService>();
         services.AddSingleton<ModerationService>();
         services.AddAuthorizationBuilder().AddPolicy(OperatorEndpoints.OperatorPolicy, policy =>
-            policy.RequireAuthenticatedUser().RequireClaim(Auth.MemberClaims.RoleClaim, Auth.MemberClaims.OperatorRole));
+            policy.RequireAuthenticatedUser().RequireClaim(MemberClaims.RoleClaim, MemberClaims.OperatorRole));
         return services;
     }
 

@@ -44,7 +44,7 @@ public sealed class RateLimitOptionsTests
     private static ServiceProvider Services(Dictionary<string, string?> settings)
     {
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
-        return new ServiceCollection().AddSingleton<IConfiguration>(configuration).AddDistanceRateLimiting().BuildServiceProvider();
+        return new ServiceCollection().AddSingleton<IConfiguration>(configuration).AddRateLimiting().BuildServiceProvider();
     }
 
     [Theory]
