@@ -139,14 +139,14 @@ public sealed class MatchingRuleTests(DistanceFixture fixture)
             INSERT INTO reports (reported_id, reporter_id, reason, created_at)
             SELECT @c, 9000000000000 + seq, 'test', UTC_TIMESTAMP(3) FROM seq_1_to_{reporters};
             INSERT INTO reports (reported_id, reporter_id, reason, created_at) VALUES (@r, @c, 'test', UTC_TIMESTAMP(3));
-            """, new { c = caller.Id, r = reportedByCaller.Id });
+            """, new { c = caller.Id, r = reportedByCaller.Id }, TimeSpan.FromSeconds(90));
         try
         {
             Assert.Equal(Ids(stranger), await scene.MatchIdsAsync(caller, All));
         }
         finally
         {
-            await scene.ExecuteAsync("DELETE FROM reports WHERE reported_id = @c", new { c = caller.Id });
+            await scene.ExecuteAsync("DELETE FROM reports WHERE reported_id = @c", new { c = caller.Id }, TimeSpan.FromSeconds(90));
         }
     }
 
