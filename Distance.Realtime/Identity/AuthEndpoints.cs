@@ -1,7 +1,7 @@
 using Distance.Data.Auth;
 using Distance.Data.Members;
-using Distance.Realtime.Identity;
 using Distance.Realtime.Errors;
+using Distance.Realtime.Identity;
 using Distance.Realtime.Phones;
 using Microsoft.AspNetCore.Http.HttpResults;
 

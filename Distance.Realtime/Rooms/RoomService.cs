@@ -1,4 +1,5 @@
 using System.Globalization;
+using Distance.Data.Database;
 using Distance.Data.Members;
 using Distance.Data.Rooms;
 using Distance.Realtime.Safety;
@@ -52,7 +53,7 @@ public sealed partial class RoomService(
 
     public async Task<LeaveOutcome> LeaveAsync(long memberId, long roomId, CancellationToken cancellationToken)
     {
-        var result = await leaving.LeaveAsync(roomId, memberId, await LeftTextAsync(memberId, cancellationToken), Millis(), cancellationToken);
+        var result = await leaving.LeaveAsync(roomId, memberId, await LeftTextAsync(memberId, cancellationToken), StoredTime.Now(clock), cancellationToken);
         await AnnounceLeaveAsync(memberId, roomId, result, cancellationToken);
         return result.Outcome;
     }
