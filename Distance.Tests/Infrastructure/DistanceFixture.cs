@@ -28,6 +28,7 @@ public sealed class DistanceFixture : IAsyncLifetime
             ["Redis:ConnectionString"] = TestServices.RedisConnection,
             ["Redis:KeyPrefix"] = KeyPrefix,
             ["Jwt:SigningKey"] = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)),
+            ["Moderation:PhoneHashKey"] = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)),
             ["Logging:LogLevel:Default"] = "Warning",
             // Pushes relayed within a fraction of a second; tests of the collapse set their own window.
             ["Push:CollapseWindow"] = "00:00:00.200",
