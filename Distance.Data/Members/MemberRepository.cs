@@ -8,9 +8,10 @@ public sealed record NewMember(
     string Phone, string PasswordHash, string Gender, string SchoolCode, string College, string Department,
     string Mbti, string Character, IReadOnlyList<string> Tags, IReadOnlyList<string> Hobbies);
 
-public enum SignUpOutcome { Created, PhoneTaken, UnknownReferrer }
+public enum SignUpOutcome { Created, PhoneTaken }
 
-public sealed record SignUpResult(SignUpOutcome Outcome, long MemberId = 0);
+/// <param name="Referred">Whether a referrer with the given phone existed (and got the capacity).</param>
+public sealed record SignUpResult(SignUpOutcome Outcome, long MemberId = 0, bool Referred = false);
 
 public sealed class MemberRepository(MySqlDataSource dataSource)
 {
@@ -49,8 +50,8 @@ public sealed class MemberRepository(MySqlDataSource dataSource)
         """;
 
     /// <summary>
-    /// Creates the member and, for a referral, raises the referrer's room capacity (capped) in the same
-    /// transaction: either both happen or neither does.
+    /// Creates the member and, for a referral by a known member, raises the referrer's room capacity
+    /// (capped) in the same transaction: either both happen or neither does.
     /// </summary>
     public async Task<SignUpResult> SignUpAsync(NewMember member, string? referrerPhone, int maxCapacity, CancellationToken cancellationToken)
     {
@@ -58,16 +59,13 @@ public sealed class MemberRepository(MySqlDataSource dataSource)
         await using var transaction = await connection.BeginTransactionAsync(IsolationLevel.RepeatableRead, cancellationToken);
         try
         {
-            if (referrerPhone is not null)
-            {
-                var found = await connection.ExecuteAsync(new CommandDefinition(
-                    RaiseCapacitySql, new { referrerPhone, maxCapacity }, transaction, cancellationToken: cancellationToken));
-                if (found == 0)
-                    return new SignUpResult(SignUpOutcome.UnknownReferrer); // disposing the transaction rolls it back
-            }
+            // An unknown referrer is ignored, not refused: a refusal would answer "is this phone
+            // registered?" to anyone holding a verification token, for free.
+            var referred = referrerPhone is not null && await connection.ExecuteAsync(new CommandDefinition(
+                RaiseCapacitySql, new { referrerPhone, maxCapacity }, transaction, cancellationToken: cancellationToken)) > 0;
             var id = await InsertAsync(member, connection, transaction, cancellationToken);
             await transaction.CommitAsync(cancellationToken);
-            return new SignUpResult(SignUpOutcome.Created, id);
+            return new SignUpResult(SignUpOutcome.Created, id, referred);
         }
         catch (MySqlException exception) when (exception.Number == DuplicateKey)
         {

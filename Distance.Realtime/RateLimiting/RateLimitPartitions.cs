@@ -1,5 +1,3 @@
-using System.Net;
-using System.Net.Sockets;
 using System.Security.Claims;
 using System.Threading.RateLimiting;
 using Distance.Realtime.Auth;
@@ -27,7 +25,7 @@ public sealed class RateLimitPartitions(
             return RateLimitPartition.GetNoLimiter("exempt");
         var member = MemberOf(context.User);
         return member is null
-            ? Bucket(RateLimitPolicies.Global, "ip:" + ClientAddress(context), options.Value.Anonymous)
+            ? Bucket(RateLimitPolicies.Global, "ip:" + ClientAddresses.Of(context), options.Value.Anonymous)
             : Bucket(RateLimitPolicies.Global, "m:" + member, options.Value.Member);
     }
 
@@ -37,7 +35,7 @@ public sealed class RateLimitPartitions(
         if (!options.Value.Enabled)
             return RateLimitPartition.GetNoLimiter("disabled");
         var member = MemberOf(context.User);
-        var key = member is null ? "ip:" + ClientAddress(context) : "m:" + member;
+        var key = member is null ? "ip:" + ClientAddresses.Of(context) : "m:" + member;
         return Bucket(policy, key, options.Value.For(policy));
     }
 
@@ -64,24 +62,4 @@ public sealed class RateLimitPartitions(
 
     private static string? MemberOf(ClaimsPrincipal user) =>
         user.Identity?.IsAuthenticated == true ? user.FindFirstValue(MemberClaims.MemberIdClaim) : null;
-
-    /// <summary>
-    /// The connection's address (already replaced by X-Forwarded-For when, and only when, the peer
-    /// is a trusted proxy). IPv6 clients are keyed by their /64: one subscriber owns the whole prefix.
-    /// </summary>
-    public static string ClientAddress(HttpContext context)
-    {
-        var address = context.Connection.RemoteIpAddress;
-        if (address is null)
-            return "unknown";
-        if (address.IsIPv4MappedToIPv6)
-            address = address.MapToIPv4();
-        if (address.AddressFamily == AddressFamily.InterNetworkV6)
-        {
-            var bytes = address.GetAddressBytes();
-            Array.Clear(bytes, 8, 8);
-            return new IPAddress(bytes) + "/64";
-        }
-        return address.ToString();
-    }
 }
