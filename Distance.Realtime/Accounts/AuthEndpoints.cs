@@ -2,6 +2,7 @@ using Distance.Data.Auth;
 using Distance.Data.Members;
 using Distance.Realtime.Auth;
 using Distance.Realtime.Errors;
+using Distance.Realtime.Realtime;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Distance.Realtime.Accounts;
@@ -82,8 +83,8 @@ internal static class AuthEndpoints
     }
 
     internal static async Task<Results<Ok<TokenPair>, ValidationProblem, ProblemHttpResult>> Refresh(
-        RefreshTokenRequest request, SessionTokens sessionTokens, LoginRevocations revocations, AccountsLog log,
-        CancellationToken cancellationToken)
+        RefreshTokenRequest request, SessionTokens sessionTokens, LoginRevocations revocations, MemberDisconnects disconnects,
+        AccountsLog log, CancellationToken cancellationToken)
     {
         if (string.IsNullOrEmpty(request.RefreshToken))
             return Problems.Validation("refreshToken", "Required.");
@@ -97,8 +98,10 @@ internal static class AuthEndpoints
             case RotationOutcome.Rotated:
                 return TypedResults.Ok(refreshed.Tokens!);
             case RotationOutcome.Reused:
-                // Two parties hold this login's tokens; neither can be trusted, so its access tokens stop too.
+                // Two parties hold this login's tokens; neither can be trusted, so its access tokens
+                // stop too, and its live connections close on every node.
                 await revocations.RevokeAsync([result.LoginId]);
+                await disconnects.DisconnectLoginEverywhereAsync(result.LoginId);
                 log.RefreshReused(result.LoginId, result.MemberId);
                 return Problems.Create(StatusCodes.Status401Unauthorized, ErrorCodes.RefreshReused,
                     "This refresh token was already used; the login is revoked. Log in again.");
@@ -111,7 +114,7 @@ internal static class AuthEndpoints
 
     internal static async Task<Results<NoContent, ValidationProblem, ProblemHttpResult>> Logout(
         RefreshTokenRequest request, RefreshTokenRepository refreshTokens, LoginRepository logins, LoginRevocations revocations,
-        AccountsLog log, CancellationToken cancellationToken)
+        MemberDisconnects disconnects, AccountsLog log, CancellationToken cancellationToken)
     {
         if (string.IsNullOrEmpty(request.RefreshToken))
             return Problems.Validation("refreshToken", "Required.");
@@ -124,6 +127,7 @@ internal static class AuthEndpoints
         // Idempotent: logging out a login that is already revoked changes nothing and still succeeds.
         await logins.EndAsync(loginId.Value, cancellationToken);
         await revocations.RevokeAsync([loginId.Value]);
+        await disconnects.DisconnectLoginEverywhereAsync(loginId.Value);
         log.LoggedOut(loginId.Value);
         return TypedResults.NoContent();
     }

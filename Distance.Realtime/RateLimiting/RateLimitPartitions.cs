@@ -14,7 +14,7 @@ namespace Distance.Realtime.RateLimiting;
 /// </summary>
 public sealed class RateLimitPartitions(
     IConnectionMultiplexer redis, RedisLimiterGuard guard, IOptions<RateLimitingOptions> options, IOptions<RedisOptions> redisOptions,
-    TimeProvider clock)
+    NegotiatedConnections negotiated, TimeProvider clock)
 {
     public RateLimitingOptions Options => options.Value;
 
@@ -49,16 +49,20 @@ public sealed class RateLimitPartitions(
             $"{redisOptions.Value.KeyPrefix}rl:{key}", policy, limit, redis, guard, clock));
 
     /// <summary>
-    /// Probes and scrapes must never be refused. Hub requests of an established connection (they
-    /// carry its <c>?id=</c>: the WebSocket after negotiate, SSE, long polls and sends) are limited
+    /// Probes and scrapes must never be refused. The transport requests of a connection this node
+    /// negotiated (they carry its <c>?id=</c>: the WebSocket, SSE, long polls and sends) are limited
     /// per hub method by <see cref="HubRateLimitFilter"/> instead; a long-polling client makes one
-    /// request per poll, which says nothing about abuse. Every new connection attempt (negotiate,
-    /// or a WebSocket that skips it) counts.
+    /// request per poll, which says nothing about abuse. Every new connection attempt counts: the
+    /// negotiate request (whatever query it carries), a WebSocket that skips negotiation, and any
+    /// request whose id this node never issued.
     /// </summary>
-    private static bool IsExempt(HttpRequest request) =>
+    private bool IsExempt(HttpRequest request) =>
         request.Path.StartsWithSegments("/health")
         || request.Path.StartsWithSegments("/metrics")
-        || (request.Path.StartsWithSegments("/hubs") && request.Query.ContainsKey("id"));
+        || (request.Path.StartsWithSegments("/hubs")
+            && !request.Path.Value!.EndsWith("/negotiate", StringComparison.OrdinalIgnoreCase)
+            && request.Query.TryGetValue("id", out var id)
+            && negotiated.Knows(id.ToString()));
 
     private static string? MemberOf(ClaimsPrincipal user) =>
         user.Identity?.IsAuthenticated == true ? user.FindFirstValue(MemberClaims.MemberIdClaim) : null;
