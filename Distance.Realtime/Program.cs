@@ -1,59 +1,59 @@
 using Distance.Data.Database;
-using Distance.Realtime.Accounts;
-using Distance.Realtime.Auth;
 using Distance.Realtime.Chat;
+using Distance.Realtime.Connections;
 using Distance.Realtime.Errors;
-using Distance.Realtime.Infrastructure;
+using Distance.Realtime.Hosting;
+using Distance.Realtime.Identity;
 using Distance.Realtime.Matching;
 using Distance.Realtime.Members;
-using Distance.Realtime.Messaging;
+using Distance.Realtime.Notifications;
 using Distance.Realtime.Observability;
 using Distance.Realtime.RateLimiting;
-using Distance.Realtime.Realtime;
-using Distance.Realtime.Reports;
+using Distance.Realtime.Redis;
 using Distance.Realtime.Rooms;
+using Distance.Realtime.Safety;
 using Distance.Realtime.StudentVerification;
 using Distance.Realtime.WebClient;
 
+// Features in their order, bottom to top (docs/architecture.md): each depends only on those above it in this list.
 var builder = WebApplication.CreateBuilder(args);
 
 builder.Services.AddSingleton(TimeProvider.System);
-builder.Services.AddDistanceProblemDetails();
+builder.Services.AddErrors();
 builder.Services.AddDistanceData();
-builder.Services.AddDistanceRedis();
-builder.Services.AddDistanceObservability();
-builder.Services.AddDistanceAuth(builder.Environment);
-builder.Services.AddDistanceRealtime(builder.Configuration);
-builder.Services.AddDistanceRateLimiting();
-builder.Services.AddMessaging(builder.Environment);
-builder.Services.AddAccounts();
-builder.Services.AddStudentVerification();
+builder.Services.AddRedis();
+builder.Services.AddObservability();
+builder.Services.AddRateLimiting();
+builder.Services.AddConnections(builder.Configuration);
+builder.Services.AddNotifications(builder.Environment);
+builder.Services.AddIdentity(builder.Environment);
 builder.Services.AddMembers();
-builder.Services.AddReports();
-builder.Services.AddChat();
-builder.Services.AddRooms();
+builder.Services.AddStudentVerification();
+builder.Services.AddSafety();
 builder.Services.AddMatching();
+builder.Services.AddRooms();
+builder.Services.AddChat();
 builder.Services.AddWebClient();
 builder.Services.AddSecretChecks(builder.Environment);
 
 var app = builder.Build();
 app.ValidateConfiguration();
 
-app.UseDistanceProblemDetails();
-app.UseDistanceRealtime();
+app.UseErrors();
+app.UseConnections();
 app.UseAuthentication();
 app.UseAuthorization();
-app.UseDistanceRateLimiting();
+app.UseRateLimiting();
 
-app.MapDistanceObservability();
-app.MapDistanceRealtime();
-app.MapMessaging();
-app.MapAccounts();
-app.MapStudentVerification();
+app.MapObservability();
+app.MapNotifications();
+app.MapIdentity();
 app.MapMembers();
-app.MapReports();
-app.MapRooms();
+app.MapStudentVerification();
+app.MapSafety();
 app.MapMatching();
+app.MapRooms();
+app.MapChat();
 app.MapWebClient();
 
 await app.MigrateDatabaseAsync();

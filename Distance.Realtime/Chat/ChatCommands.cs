@@ -1,3 +1,4 @@
+using Distance.Realtime.Rooms;
 using System.Globalization;
 using Distance.Data.Messages;
 using Distance.Data.Rooms;

@@ -1,6 +1,6 @@
 using System.Globalization;
 using Distance.Data.Rooms;
-using Distance.Realtime.Realtime;
+using Distance.Realtime.Connections;
 using Microsoft.AspNetCore.SignalR;
 
 namespace Distance.Realtime.Chat;

@@ -1,3 +1,4 @@
+using Distance.Realtime.Rooms;
 using Microsoft.AspNetCore.SignalR;
 
 namespace Distance.Realtime.Chat;

@@ -51,8 +51,4 @@ public sealed class ChatOptions
     /// <summary>Approximate cap of the distance:push stream, so an absent push worker cannot fill Redis.</summary>
     [Range(100, 100_000_000)]
     public int PushStreamMaxLength { get; set; } = 100_000;
-
-    /// <summary>Exchanges a room needs before its members may consent to share phone numbers.</summary>
-    [Range(0, 1000)]
-    public int PhoneConsentMinimumExchanges { get; set; } = 10;
 }

@@ -1,10 +1,12 @@
+using Distance.Realtime.Connections;
+using Distance.Realtime.Rooms;
 using Microsoft.AspNetCore.SignalR;
 
 namespace Distance.Realtime.Chat;
 
 internal static class ChatSetup
 {
-    /// <summary>The chat hub's services; the hub itself is mapped at /hubs/chat by MapDistanceRealtime.</summary>
+    /// <summary>The chat hub's services, and the live side of room changes (<see cref="IRoomEvents"/>).</summary>
     public static IServiceCollection AddChat(this IServiceCollection services)
     {
         services.AddOptions<ChatOptions>()
@@ -14,6 +16,7 @@ internal static class ChatSetup
             .ValidateOnStart();
 
         services.AddSingleton<RoomDirectory>();
+        services.AddSingleton<IRoomEvents, ChatRoomEvents>();
         services.AddSingleton<WritePipeline>();
         services.AddSingleton<MessageFanout>();
         services.AddSingleton<ChatCommands>();
@@ -26,6 +29,14 @@ internal static class ChatSetup
         services.AddSingleton<ChatHubFilter>();
         services.AddSignalR().AddHubOptions<ChatHub>(hub => hub.AddFilter<ChatHubFilter>());
         return services;
+    }
+
+    /// <summary>The hub at /hubs/chat and a room's messages over HTTP.</summary>
+    public static WebApplication MapChat(this WebApplication app)
+    {
+        app.MapMemberHub<ChatHub>("/hubs/chat");
+        app.MapMessageEndpoints();
+        return app;
     }
 
     private static void AddHostedSingleton<T>(this IServiceCollection services) where T : class, IHostedService

@@ -1,5 +1,6 @@
 using Distance.Data.Messages;
 using Distance.Realtime.Observability;
+using Distance.Realtime.Rooms;
 using Microsoft.AspNetCore.SignalR;
 
 namespace Distance.Realtime.Chat;

@@ -1,5 +1,5 @@
 using System.Globalization;
-using Distance.Realtime.Realtime;
+using Distance.Realtime.Connections;
 using Microsoft.Extensions.Options;
 using StackExchange.Redis;
 

@@ -1,18 +1,13 @@
 using System.Text.Json;
-using Distance.Realtime.Infrastructure;
+using Distance.Realtime.Redis;
 using Distance.Realtime.Observability;
-using Distance.Realtime.Realtime;
+using Distance.Realtime.Connections;
 using Distance.Realtime.Rooms;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.Options;
 using StackExchange.Redis;
 
 namespace Distance.Realtime.Chat;
-
-/// <summary>
-/// "Member M joins (or leaves) room R", optionally with M's new view of the room.
-/// </summary>
-public sealed record RoomSignal(long MemberId, long RoomId, bool Join, RoomSummary? Summary);
 
 /// <summary>
 /// Moves every connection of a member, on every node, into or out of a room's group when the room

@@ -1,7 +1,6 @@
 using Distance.Data.Locations;
 using Distance.Data.Members;
-using Distance.Realtime.Accounts;
-using Distance.Realtime.Rooms;
+using Distance.Realtime.Identity;
 
 namespace Distance.Realtime.Members;
 
@@ -10,7 +9,7 @@ namespace Distance.Realtime.Members;
 /// down) completes when the client retries with a new login.
 /// </summary>
 public sealed partial class MemberDeletion(
-    MemberSessions sessions, RoomCleanup rooms, LocationRepository locations, MemberRepository members,
+    MemberSessions sessions, IEnumerable<IMemberDeletionStep> steps, LocationRepository locations, MemberRepository members,
     ILogger<MemberDeletion> logger)
 {
     public async Task DeleteAsync(long memberId, CancellationToken cancellationToken)
@@ -18,9 +17,11 @@ public sealed partial class MemberDeletion(
         // First nobody can act as the member any more: logins and access tokens revoked, sockets closed on every node.
         await sessions.EndAllAsync(memberId, cancellationToken);
 
-        // The member's active rooms become inactive for the opponent (who then sees the opponent as
-        // deleted), inactive rooms are deleted, pending room requests are dropped.
-        await rooms.OnMemberDeletedAsync(memberId, cancellationToken);
+        // The features above Members clean up: e.g. the member's active rooms become inactive for the
+        // opponent (who then sees the opponent as deleted), inactive rooms are deleted, pending room
+        // requests are dropped (Rooms' RoomCleanup).
+        foreach (var step in steps)
+            await step.OnMemberDeletedAsync(memberId, cancellationToken);
 
         // Out of the matching grid, so no bucket keeps a slot for a member who is gone.
         await locations.RemoveAsync(memberId, cancellationToken);

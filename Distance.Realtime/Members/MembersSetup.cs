@@ -1,8 +1,9 @@
 using Distance.Data.Members;
 using Distance.Data.Schools;
-using Distance.Realtime.Accounts;
-using Distance.Realtime.Auth;
+using Distance.Realtime.Claims;
+using Distance.Realtime.Identity;
 using Distance.Realtime.Errors;
+using Distance.Realtime.RateLimiting;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Distance.Realtime.Members;
@@ -27,6 +28,8 @@ internal static class MembersSetup
         members.MapPatch("/me", PatchMe);
         members.MapDelete("/me", DeleteMe);
         members.MapGet("/members/{id:long}", GetMember);
+        // Sign-up is how a client gets its first token: anonymous, and limited per IP like the SMS codes it follows.
+        app.MapGroup("/api").WithTags("Accounts").AllowAnonymous().RequireRateLimiting(RateLimitPolicies.Verification).MapSignUp();
         // Anonymous: a client picks the school before it has an account.
         app.MapGroup("/api/schools").WithTags("Members").AllowAnonymous().MapGet("", SearchSchools);
         return app;

@@ -1,5 +1,5 @@
 using System.Text.RegularExpressions;
-using Distance.Realtime.Accounts;
+using Distance.Realtime.Errors;
 
 namespace Distance.Realtime.Members;
 

@@ -1,4 +1,4 @@
-using Distance.Realtime.Infrastructure;
+using Distance.Realtime.Redis;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using OpenTelemetry.Metrics;
@@ -10,7 +10,7 @@ internal static class ObservabilitySetup
 {
     private const string ReadyTag = "ready";
 
-    public static IServiceCollection AddDistanceObservability(this IServiceCollection services)
+    public static IServiceCollection AddObservability(this IServiceCollection services)
     {
         services.AddSingleton<DistanceMetrics>();
 
@@ -47,7 +47,7 @@ internal static class ObservabilitySetup
         return services;
     }
 
-    public static WebApplication MapDistanceObservability(this WebApplication app)
+    public static WebApplication MapObservability(this WebApplication app)
     {
         app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
         app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains(ReadyTag), ResponseWriter = WriteReport });

@@ -1,7 +1,8 @@
 using System.Security.Claims;
 using System.Threading.RateLimiting;
-using Distance.Realtime.Auth;
-using Distance.Realtime.Infrastructure;
+using Distance.Realtime.Claims;
+using Distance.Realtime.Identity;
+using Distance.Realtime.Redis;
 using Microsoft.Extensions.Options;
 using StackExchange.Redis;
 

@@ -11,7 +11,7 @@ internal static class RateLimitingSetup
     /// The global per-member / per-IP limit, the named policies of <see cref="RateLimitPolicies"/>,
     /// the hub filter's limiter, and the trusted-proxy rules that decide what "client IP" means.
     /// </summary>
-    public static IServiceCollection AddDistanceRateLimiting(this IServiceCollection services)
+    public static IServiceCollection AddRateLimiting(this IServiceCollection services)
     {
         services.AddOptions<RateLimitingOptions>().BindConfiguration(RateLimitingOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<NetworkOptions>().BindConfiguration(NetworkOptions.Section).ValidateDataAnnotations().ValidateOnStart();
@@ -54,7 +54,7 @@ internal static class RateLimitingSetup
     /// forwarded-headers step comes first so the limiter and every endpoint after it see the real
     /// client address; nothing before this point uses it.
     /// </summary>
-    public static IApplicationBuilder UseDistanceRateLimiting(this IApplicationBuilder app)
+    public static IApplicationBuilder UseRateLimiting(this IApplicationBuilder app)
     {
         app.UseForwardedHeaders();
         app.UseRateLimiter();

@@ -1,5 +1,5 @@
 using Distance.Data.Rooms;
-using Distance.Realtime.Chat;
+using Distance.Realtime.Members;
 
 namespace Distance.Realtime.Rooms;
 
@@ -9,7 +9,7 @@ namespace Distance.Realtime.Rooms;
 /// their messages; pending requests go; opponents get RoomUpdated; every connection of the member
 /// and of the opponents leaves those rooms' groups on every node.
 /// </summary>
-public sealed class RoomCleanup(RoomLeaveRepository leaving, RoomViews views, RoomDirectory directory, RoomSignals signals)
+public sealed class RoomCleanup(RoomLeaveRepository leaving, RoomViews views, IRoomEvents events) : IMemberDeletionStep
 {
     public async Task OnMemberDeletedAsync(long memberId, CancellationToken cancellationToken)
     {
@@ -19,14 +19,14 @@ public sealed class RoomCleanup(RoomLeaveRepository leaving, RoomViews views, Ro
             var leave = new RoomSignal(memberId, room.RoomId, Join: false, Summary: null);
             if (room.OpponentId is { } opponentId)
             {
-                await directory.PublishAsync(room.RoomId, new RoomAccess(room.RoomId, false, [opponentId]));
+                await events.AccessChangedAsync(room.RoomId, new RoomAccess(room.RoomId, false, [opponentId]));
                 var summary = await views.FindAsync(opponentId, room.RoomId, cancellationToken);
-                await signals.PublishAsync(leave, new RoomSignal(opponentId, room.RoomId, false, summary));
+                await events.MembershipChangedAsync(leave, new RoomSignal(opponentId, room.RoomId, false, summary));
             }
             else
             {
-                await directory.PublishAsync(room.RoomId, null);
-                await signals.PublishAsync(leave);
+                await events.AccessChangedAsync(room.RoomId, null);
+                await events.MembershipChangedAsync(leave);
             }
         }
     }

@@ -1,21 +1,19 @@
 using System.Globalization;
 using Distance.Data.Members;
 using Distance.Data.Rooms;
-using Distance.Realtime.Chat;
-using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.Options;
 
 namespace Distance.Realtime.Rooms;
 
 /// <summary>
 /// Room changes and what they tell the members: each change is committed first, then the room's
-/// cached access rule in Redis is rewritten, then connections join or leave the room's group on
-/// every node (RoomSignals) and the members get RoomUpdated, RequestReceived or PhoneShared.
+/// cached access rule is rewritten, then connections join or leave the room's group on every node
+/// and the members get RoomUpdated, RequestReceived or PhoneShared (all through <see cref="IRoomEvents"/>).
 /// </summary>
 public sealed partial class RoomService(
     RoomCreationRepository creation, RoomLeaveRepository leaving, PhoneConsentRepository phones,
-    PublicProfileRepository profiles, RoomViews views, RoomDirectory directory, RoomSignals signals,
-    IHubContext<ChatHub, IChatClient> hub, IOptions<ChatOptions> options, TimeProvider clock, ILogger<RoomService> logger)
+    PublicProfileRepository profiles, RoomViews views, IRoomEvents events,
+    IOptions<RoomsOptions> options, TimeProvider clock, ILogger<RoomService> logger)
 {
     public sealed record Created(CreateRoomResult Result, RoomSummary? Room = null, RoomRequestView? Request = null);
 
@@ -32,7 +30,7 @@ public sealed partial class RoomService(
             case CreateRoomOutcome.Requested:
                 var request = await views.RequestAsync(result.RequestId, cancellationToken);
                 if (result.NewRequest && request is not null)
-                    await BestEffortAsync(() => hub.Clients.User(Id(opponentId)).RequestReceived(request));
+                    await BestEffortAsync(() => events.RequestReceivedAsync(opponentId, request));
                 return new Created(result, Request: request);
             default:
                 return new Created(result);
@@ -56,19 +54,19 @@ public sealed partial class RoomService(
         var me = await profiles.FindAsync(memberId, cancellationToken);
         var now = clock.GetUtcNow().UtcDateTime;
         var sentAt = new DateTime(now.Ticks - now.Ticks % TimeSpan.TicksPerMillisecond, DateTimeKind.Utc);
-        var text = $"{me?.Nickname ?? "#" + Id(memberId)} left";
+        var text = $"{me?.Nickname ?? "#" + memberId.ToString(CultureInfo.InvariantCulture)} left";
         var result = await leaving.LeaveAsync(roomId, memberId, text, sentAt, cancellationToken);
         if (result.Outcome == LeaveOutcome.Deleted)
         {
-            await directory.PublishAsync(roomId, null);
-            await signals.PublishAsync(new RoomSignal(memberId, roomId, Join: false, Summary: null));
+            await events.AccessChangedAsync(roomId, null);
+            await events.MembershipChangedAsync(new RoomSignal(memberId, roomId, Join: false, Summary: null));
         }
         else if (result is { Outcome: LeaveOutcome.Left, OpponentId: { } opponentId, SystemMessage: { } system })
         {
-            await directory.PublishAsync(roomId, new RoomAccess(roomId, false, [opponentId]));
+            await events.AccessChangedAsync(roomId, new RoomAccess(roomId, false, [opponentId]));
             // To the users, not the group: the group is being dissolved at the same moment.
-            await BestEffortAsync(() => hub.Clients.Users([Id(memberId), Id(opponentId)]).MessageReceived(ChatMessage.From(system)));
-            await signals.PublishAsync(
+            await BestEffortAsync(() => events.MessageReceivedAsync([memberId, opponentId], ChatMessage.From(system)));
+            await events.MembershipChangedAsync(
                 new RoomSignal(memberId, roomId, false, await views.FindAsync(memberId, roomId, includeLeft: true, cancellationToken)),
                 new RoomSignal(opponentId, roomId, false, await views.FindAsync(opponentId, roomId, cancellationToken)));
         }
@@ -80,20 +78,20 @@ public sealed partial class RoomService(
         var result = await phones.ConsentAsync(roomId, memberId, options.Value.PhoneConsentMinimumExchanges, cancellationToken);
         if (result is { BecameShared: true, OpponentId: { } opponentId })
         {
-            await BestEffortAsync(() => hub.Clients.Users([Id(memberId), Id(opponentId)]).PhoneShared(roomId));
+            await BestEffortAsync(() => events.PhoneSharedAsync([memberId, opponentId], roomId));
             foreach (var member in new[] { memberId, opponentId })
                 if (await views.FindAsync(member, roomId, cancellationToken) is { } summary)
-                    await BestEffortAsync(() => hub.Clients.User(Id(member)).RoomUpdated(summary));
+                    await BestEffortAsync(() => events.RoomUpdatedAsync(member, summary));
         }
         return result;
     }
 
     private async Task<RoomSummary?> AnnounceNewRoomAsync(long roomId, long callerId, long opponentId, CancellationToken cancellationToken)
     {
-        await directory.PublishAsync(roomId, new RoomAccess(roomId, true, [callerId, opponentId]));
+        await events.AccessChangedAsync(roomId, new RoomAccess(roomId, true, [callerId, opponentId]));
         var mine = await views.FindAsync(callerId, roomId, cancellationToken);
         var theirs = await views.FindAsync(opponentId, roomId, cancellationToken);
-        await signals.PublishAsync(new RoomSignal(callerId, roomId, true, mine), new RoomSignal(opponentId, roomId, true, theirs));
+        await events.MembershipChangedAsync(new RoomSignal(callerId, roomId, true, mine), new RoomSignal(opponentId, roomId, true, theirs));
         return mine;
     }
 
@@ -109,8 +107,6 @@ public sealed partial class RoomService(
             LogNotifyFailed(exception);
         }
     }
-
-    private static string Id(long memberId) => memberId.ToString(CultureInfo.InvariantCulture);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "A room notification could not be sent")]
     private partial void LogNotifyFailed(Exception exception);

@@ -1,6 +1,6 @@
 using System.Globalization;
 using System.Security.Cryptography;
-using Distance.Realtime.Accounts;
+using Distance.Realtime.Identity;
 using Microsoft.Extensions.Options;
 using StackExchange.Redis;
 

@@ -1,10 +1,10 @@
 using System.Net.Mail;
 using Distance.Data.Members;
 using Distance.Data.Schools;
-using Distance.Realtime.Accounts;
-using Distance.Realtime.Auth;
+using Distance.Realtime.Claims;
+using Distance.Realtime.Identity;
 using Distance.Realtime.Errors;
-using Distance.Realtime.Messaging;
+using Distance.Realtime.Notifications;
 using Distance.Realtime.RateLimiting;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
@@ -19,15 +19,7 @@ internal static class StudentVerificationEndpoints
 {
     private const int MaxEmailLength = 254;
 
-    public static IServiceCollection AddStudentVerification(this IServiceCollection services)
-    {
-        services.AddOptions<StudentVerificationOptions>().BindConfiguration(StudentVerificationOptions.Section)
-            .ValidateDataAnnotations().ValidateOnStart();
-        services.AddSingleton<SchoolEmailVerification>();
-        return services;
-    }
-
-    public static WebApplication MapStudentVerification(this WebApplication app)
+    public static WebApplication MapSchoolEmailEndpoints(this WebApplication app)
     {
         var group = app.MapGroup("/api/verifications/school-email").WithTags("StudentVerification")
             .RequireAuthorization().RequireRateLimiting(RateLimitPolicies.Verification);

@@ -1,7 +1,7 @@
 using System.Security.Cryptography;
 using Distance.Data.Auth;
 using Distance.Data.Members;
-using Distance.Realtime.Auth;
+using Distance.Realtime.Identity;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Distance.Tests.Infrastructure;

@@ -1,6 +1,6 @@
 using System.Text.Json;
 using System.Text.RegularExpressions;
-using Distance.Realtime.Auth;
+using Distance.Realtime.Identity;
 using Distance.Tests.Infrastructure;
 using Distance.Tests.RateLimiting;
 using Microsoft.AspNetCore.Http.Connections;

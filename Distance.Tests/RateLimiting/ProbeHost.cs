@@ -46,7 +46,7 @@ public sealed class ProbeHost : IHostingStartup
                 branch.UseRouting();
                 branch.UseAuthentication();
                 branch.UseAuthorization();
-                branch.UseDistanceRateLimiting();
+                branch.UseRateLimiting();
                 branch.UseEndpoints(endpoints =>
                 {
                     endpoints.MapHub<ProbeHub>(HubPath).RequireAuthorization();

@@ -44,7 +44,7 @@ public sealed class RateLimitOptionsTests
     private static ServiceProvider Services(Dictionary<string, string?> settings)
     {
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
-        return new ServiceCollection().AddSingleton<IConfiguration>(configuration).AddDistanceRateLimiting().BuildServiceProvider();
+        return new ServiceCollection().AddSingleton<IConfiguration>(configuration).AddRateLimiting().BuildServiceProvider();
     }
 
     [Theory]
@@ -56,6 +56,6 @@ public sealed class RateLimitOptionsTests
         var context = new DefaultHttpContext();
         context.Connection.RemoteIpAddress = System.Net.IPAddress.Parse(peer);
 
-        Assert.Equal(key, Distance.Realtime.Infrastructure.ClientAddresses.Of(context));
+        Assert.Equal(key, Distance.Realtime.RateLimiting.ClientAddresses.Of(context));
     }
 }

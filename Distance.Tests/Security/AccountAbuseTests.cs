@@ -3,7 +3,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Reflection;
 using System.Threading.RateLimiting;
-using Distance.Realtime.Accounts;
+using Distance.Realtime.Identity;
 using Distance.Realtime.Observability;
 using Distance.Tests.Infrastructure;
 using StackExchange.Redis;

@@ -1,0 +1,56 @@
+using Microsoft.Extensions.Options;
+using StackExchange.Redis;
+using StackExchange.Redis.KeyspaceIsolation;
+
+namespace Distance.Realtime.Redis;
+
+internal static class RedisSetup
+{
+    /// <summary>
+    /// One multiplexer per process, and an <see cref="IDatabase"/> that prefixes every key with
+    /// <see cref="RedisOptions.KeyPrefix"/>: features use that database and never build prefixes by hand.
+    /// </summary>
+    public static IServiceCollection AddRedis(this IServiceCollection services)
+    {
+        services.AddOptions<RedisOptions>()
+            .BindConfiguration(RedisOptions.Section)
+            .ValidateDataAnnotations()
+            .Validate(o => TryParse(o.ConnectionString), "Redis:ConnectionString is not a valid StackExchange.Redis configuration.")
+            .ValidateOnStart();
+
+        services.AddSingleton<IConnectionMultiplexer>(sp =>
+            ConnectionMultiplexer.Connect(Configure(sp.GetRequiredService<IOptions<RedisOptions>>().Value)));
+        services.AddSingleton(sp =>
+        {
+            var prefix = sp.GetRequiredService<IOptions<RedisOptions>>().Value.KeyPrefix;
+            var database = sp.GetRequiredService<IConnectionMultiplexer>().GetDatabase();
+            return prefix.Length == 0 ? database : database.WithKeyPrefix(prefix);
+        });
+        return services;
+    }
+
+    public static ConfigurationOptions Configure(RedisOptions options)
+    {
+        var configuration = ConfigurationOptions.Parse(options.ConnectionString);
+        // Keep retrying in the background instead of failing the boot or the caller: the
+        // readiness check reports the outage, and features answer "unavailable" meanwhile.
+        configuration.AbortOnConnectFail = false;
+        configuration.ConnectTimeout = (int)options.ConnectTimeout.TotalMilliseconds;
+        configuration.SyncTimeout = (int)options.OperationTimeout.TotalMilliseconds;
+        configuration.AsyncTimeout = (int)options.OperationTimeout.TotalMilliseconds;
+        configuration.ClientName = "distance-" + Environment.MachineName;
+        return configuration;
+    }
+
+    private static bool TryParse(string value)
+    {
+        try
+        {
+            return ConfigurationOptions.Parse(value).EndPoints.Count > 0;
+        }
+        catch (ArgumentException)
+        {
+            return false;
+        }
+    }
+}
