@@ -38,7 +38,7 @@ internal static class IdentitySetup
     /// Tokens (access, refresh, verification) must not stay in a browser's or a proxy's cache, nor
     /// anything else these routes answer: set before the handler, so every outcome carries it.
     /// </summary>
-    private static ValueTask<object?> NoStore(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
+    internal static ValueTask<object?> NoStore(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
     {
         context.HttpContext.Response.Headers.CacheControl = "no-store";
         return next(context);
