@@ -15,6 +15,10 @@ using Distance.Realtime.Safety;
 using Distance.Realtime.StudentVerification;
 using Distance.Realtime.WebClient;
 
+// The container's health check runs the image's own binary (it has no curl): answer and leave.
+if (HealthProbe.IsRequested(args))
+    return await HealthProbe.RunAsync();
+
 // Features in their order, bottom to top (docs/architecture.md): each depends only on those above it in this list.
 var builder = WebApplication.CreateBuilder(args);
 
@@ -58,6 +62,7 @@ app.MapWebClient();
 
 await app.MigrateDatabaseAsync();
 await app.RunAsync();
+return 0;
 
 /// <summary>Entry point; public so the tests' WebApplicationFactory can host it.</summary>
 public partial class Program;

@@ -8,7 +8,7 @@ REDIS_DIR="$LOCAL_DIR/redis"
 MARIADB_DIR="$LOCAL_DIR/mariadb"
 MARIADB_SOCKET="$MARIADB_DIR/mysql.sock"
 
-# Settings that cut tail latency on small machines (measured in ENVIRONMENT.md).
+# Settings that cut tail latency on small machines (measured in docs/machine.md).
 export DOTNET_ThreadPool_UnfairSemaphoreSpinLimit="${DOTNET_ThreadPool_UnfairSemaphoreSpinLimit:-0}"
 export DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS="${DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS:-1}"
 export DOTNET_CLI_TELEMETRY_OPTOUT=1

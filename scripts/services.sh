@@ -5,6 +5,10 @@
 #                                prints "started redis" / "started mariadb" for what it started
 #   scripts/services.sh down [redis|mariadb]   stop both (or one) cleanly
 #   scripts/services.sh status   one line per service
+# A server already on the port is used only when it is this checkout's (its data folder is this
+# checkout's .local/): another checkout's Redis or MariaDB, or one whose data folder is gone, is
+# refused with a message, never used or stopped. DISTANCE_USE_RUNNING_SERVICES=1 accepts a foreign
+# one on purpose (several worktrees sharing one set of services).
 # MARIADB_ARGS adds server options for an A/B, e.g. MARIADB_ARGS=--thread-handling=pool-of-threads.
 set -euo pipefail
 source "$(dirname "$0")/env.sh"
@@ -24,8 +28,32 @@ install_packages() {
 redis_up() { redis-cli -h 127.0.0.1 -p "$REDIS_PORT" ping 2>/dev/null | grep -q PONG; }
 mariadb_up() { mariadb-admin --protocol=tcp -h 127.0.0.1 -P "$MARIADB_PORT" -uroot ping >/dev/null 2>&1; }
 
+# Where the running servers keep their data, as they say themselves.
+redis_dir() { redis-cli -h 127.0.0.1 -p "$REDIS_PORT" config get dir 2>/dev/null | sed -n 2p; }
+mariadb_datadir() {
+  mariadb --protocol=tcp -h 127.0.0.1 -P "$MARIADB_PORT" -uroot -N -B -e 'SELECT @@datadir' 2>/dev/null | sed 's:/*$::'
+}
+
+# ensure_ours NAME PORT SERVER_DIR OUR_DIR: a running server is used (or stopped) only when its data
+# folder is ours; anything else stops the script with what to do about it.
+ensure_ours() {
+  local name=$1 port=$2 theirs=$3 ours; ours=$(realpath -m "$4")
+  [ "$theirs" = "$ours" ] && [ -d "$ours" ] && return 0
+  [ "${DISTANCE_USE_RUNNING_SERVICES:-0}" = 1 ] && return 0
+  local whose="belongs to another checkout (its data is in $theirs)"
+  # Redis reports no folder once its working folder is deleted; MariaDB still names its own.
+  [ -z "$theirs" ] && whose="has lost its data folder (it was deleted under the running server)"
+  [ -n "$theirs" ] && [ ! -d "$theirs" ] && whose="has lost its data folder ($theirs no longer exists)"
+  log "$name on 127.0.0.1:$port $whose, not to this one ($ours)."
+  log "  Pick free ports for this checkout: DISTANCE_REDIS_PORT=... DISTANCE_MARIADB_PORT=... (docs/configuration.md),"
+  log "  stop that server from its own checkout, or share it on purpose with DISTANCE_USE_RUNNING_SERVICES=1."
+  exit 1
+}
+redis_ours() { ensure_ours redis "$REDIS_PORT" "$(redis_dir)" "$REDIS_DIR"; }
+mariadb_ours() { ensure_ours mariadb "$MARIADB_PORT" "$(mariadb_datadir)" "$MARIADB_DIR/data"; }
+
 start_redis() {
-  if redis_up; then return; fi
+  if redis_up; then redis_ours; return; fi
   mkdir -p "$REDIS_DIR"
   # appendonly + everysec: a restart keeps codes, limits and queued messages.
   redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --daemonize yes --dir "$REDIS_DIR" \
@@ -36,7 +64,7 @@ start_redis() {
 }
 
 start_mariadb() {
-  if mariadb_up; then return; fi
+  if mariadb_up; then mariadb_ours; return; fi
   mkdir -p "$MARIADB_DIR"
   if [ ! -d "$MARIADB_DIR/data/mysql" ]; then
     mariadb-install-db --datadir="$MARIADB_DIR/data" --user="$(id -un)" \
@@ -62,9 +90,11 @@ case "${1:-up}" in
   down)
     which="${2:-all}"
     if [ "$which" != mariadb ] && redis_up; then
+      redis_ours
       redis-cli -h 127.0.0.1 -p "$REDIS_PORT" shutdown >/dev/null 2>&1 || true
     fi
     if [ "$which" != redis ] && mariadb_up; then
+      mariadb_ours
       mariadb-admin --protocol=tcp -h 127.0.0.1 -P "$MARIADB_PORT" -uroot shutdown || true
     fi
     ;;

@@ -1,14 +1,25 @@
 #!/usr/bin/env bash
 # The whole test suite: starts (installing when missing) the local Redis and MariaDB, checks the
 # deployment files (installing docker-compose and prometheus when missing), builds, runs every
-# test against them, then the k6 parse check, the browser test of the reference web client and
-# the quick fault drills (scripts/drills).
+# test against them, then the k6 parse check, the browser test of the reference web client, the
+# production rehearsal (scripts/rehearsal.sh) and the quick fault drills (scripts/drills).
+# Redis and MariaDB are stopped at the end when this run started them, so nothing of this
+# checkout stays behind for a later one to mistake for its own (DISTANCE_KEEP_SERVICES=1 keeps them).
 # Extra arguments go to `dotnet test` (e.g. --filter FullyQualifiedName~Chat).
 set -euo pipefail
 source "$(dirname "$0")/env.sh"
 cd "$REPO_ROOT"
 
-bash scripts/services.sh up
+started=$(bash scripts/services.sh up)
+[ -z "$started" ] || echo "$started"
+stop_started() {
+  [ "${DISTANCE_KEEP_SERVICES:-0}" = 1 ] && return 0
+  local service
+  for service in redis mariadb; do
+    if echo "$started" | grep -q "started $service"; then bash scripts/services.sh down "$service" || true; fi
+  done
+}
+trap stop_started EXIT
 # The deployment checks come first: they install docker-compose and prometheus when missing,
 # and the dashboard test runs that Prometheus against a node.
 deploy_status=0
@@ -54,6 +65,16 @@ e2e_count() { grep -Eo "^# $1 [0-9]+" "$e2e_log" | tail -1 | grep -Eo '[0-9]+' |
 e2e_passed=$(e2e_count pass); e2e_failed=$(e2e_count fail)
 [ "$e2e_passed" -gt 0 ] || status=1
 passed=$((passed + e2e_passed)); failed=$((failed + e2e_failed))
+
+# ---- Local services know whose they are (private ports 5860-5863, ~10 s) -------------------------
+if bash scripts/tests/services-ownership.sh; then passed=$((passed + 1)); else failed=$((failed + 1)); status=1; fi
+
+# ---- Production rehearsal ----------------------------------------------------------------------
+# docker-compose.yml's settings booted without Docker behind Debian's nginx, with Prometheus and
+# Alertmanager (~2 min; its own MariaDB, Redis and ports 5800-5899). DISTANCE_REHEARSAL=0 skips it.
+if [ "${DISTANCE_REHEARSAL:-1}" != 0 ]; then
+  if DISTANCE_REHEARSAL_BUILD=0 bash scripts/rehearsal.sh; then passed=$((passed + 1)); else failed=$((failed + 1)); status=1; fi
+fi
 
 # ---- Fault drills -------------------------------------------------------------------------
 # The quick drills of scripts/drills (each ~1 min: its own private Redis, MariaDB and two-node

@@ -1,9 +1,9 @@
-using Distance.Realtime.Rooms;
 using System.Globalization;
 using Distance.Data.Messages;
 using Distance.Data.Rooms;
 using Distance.Realtime.Errors;
 using Distance.Realtime.Observability;
+using Distance.Realtime.Rooms;
 using Microsoft.AspNetCore.SignalR;
 
 namespace Distance.Realtime.Chat;

@@ -25,9 +25,7 @@ public sealed partial class MessageFanout(
         for (var i = 0; i < stored.Count; i++)
         {
             var (message, result) = stored[i];
-            var chatMessage = new ChatMessage(
-                message.RoomId, result.Seq, message.SenderId, MessageRow.TextKind, message.Text, result.SentAt, message.ClientMessageId.ToString("D"));
-            sends[i] = Send(chatMessage);
+            sends[i] = Send(ChatMessage.From(stored[i].ToRow()));
             push.TryEnqueue(new PushCandidate(result.RecipientId, message.SenderId, message.RoomId, message.Text));
         }
         return ObserveAsync(sends);

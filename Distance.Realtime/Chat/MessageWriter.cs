@@ -1,4 +1,5 @@
 using System.Threading.Channels;
+using Distance.Data.Database;
 using Distance.Data.Messages;
 using Distance.Realtime.Observability;
 using Microsoft.Extensions.Options;
@@ -129,9 +130,8 @@ public sealed partial class MessageWriter : IHostedService
 
     private async Task CommitAsync(List<Pending> batch)
     {
-        var now = clock.GetUtcNow().UtcDateTime;
-        // MariaDB keeps milliseconds; the ack must carry exactly what history will return.
-        var sentAt = new DateTime(now.Ticks - now.Ticks % TimeSpan.TicksPerMillisecond, DateTimeKind.Utc);
+        // The ack must carry exactly what history will return.
+        var sentAt = StoredTime.Now(clock);
         var messages = batch.Select(p => p.Message).ToList();
         IReadOnlyList<AppendResult> results;
         try
@@ -167,7 +167,11 @@ public sealed partial class MessageWriter : IHostedService
 }
 
 /// <summary>A message this node just stored, with its seq, timestamp and recipient.</summary>
-public sealed record StoredMessage(NewTextMessage Message, AppendResult Result);
+public sealed record StoredMessage(NewTextMessage Message, AppendResult Result)
+{
+    /// <summary>The row history will return for it, so live and history build the client's message one way.</summary>
+    public MessageRow ToRow() => new(Message.RoomId, Result.Seq, Message.SenderId, MessageRow.TextKind, Message.Text, Result.SentAt, Message.ClientMessageId);
+}
 
 /// <summary>A dependency of the send path is down; the hub answers "unavailable" and the client retries with the same id.</summary>
 public sealed class ChatUnavailableException(string message, Exception? inner = null) : Exception(message, inner);

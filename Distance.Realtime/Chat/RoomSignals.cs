@@ -1,7 +1,7 @@
 using System.Text.Json;
-using Distance.Realtime.Redis;
-using Distance.Realtime.Observability;
 using Distance.Realtime.Connections;
+using Distance.Realtime.Observability;
+using Distance.Realtime.Redis;
 using Distance.Realtime.Rooms;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.Options;

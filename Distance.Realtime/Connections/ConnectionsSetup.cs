@@ -1,5 +1,5 @@
-using Distance.Realtime.Redis;
 using Distance.Realtime.RateLimiting;
+using Distance.Realtime.Redis;
 using Microsoft.AspNetCore.Http.Connections;
 using Microsoft.AspNetCore.SignalR.Protocol;
 using Microsoft.AspNetCore.SignalR;

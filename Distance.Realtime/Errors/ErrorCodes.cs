@@ -1,7 +1,7 @@
 namespace Distance.Realtime.Errors;
 
 /// <summary>
-/// The stable <c>code</c> values of ../shared/CONTRACT.md that clients switch on: HTTP
+/// The stable <c>code</c> values of docs/api.md that clients switch on: HTTP
 /// ProblemDetails extensions and, for the hub, the exact <c>HubException</c> message.
 /// </summary>
 public static class ErrorCodes

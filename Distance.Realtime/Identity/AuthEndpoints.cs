@@ -1,6 +1,5 @@
 using Distance.Data.Auth;
 using Distance.Data.Members;
-using Distance.Realtime.Identity;
 using Distance.Realtime.Errors;
 using Distance.Realtime.Connections;
 using Distance.Realtime.Phones;

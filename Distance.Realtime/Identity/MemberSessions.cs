@@ -1,6 +1,6 @@
 using Distance.Data.Auth;
-using Distance.Realtime.Identity;
 using Distance.Realtime.Connections;
+using Distance.Realtime.Identity;
 
 namespace Distance.Realtime.Identity;
 

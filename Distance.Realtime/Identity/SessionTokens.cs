@@ -1,6 +1,7 @@
 using System.Buffers.Text;
 using System.Security.Cryptography;
 using Distance.Data.Auth;
+using Distance.Data.Database;
 using Distance.Realtime.Identity;
 using Microsoft.Extensions.Options;
 
@@ -53,9 +54,7 @@ public sealed class SessionTokens(
     private (string Token, byte[] Hash, DateTime ExpiresAt) NewRefreshToken()
     {
         var raw = RandomNumberGenerator.GetBytes(RefreshTokenBytes);
-        var expiresAt = clock.GetUtcNow().UtcDateTime + jwt.Value.RefreshTokenLifetime;
-        // DATETIME(3) keeps milliseconds: trim here so the value returned equals the value stored.
-        expiresAt = new DateTime(expiresAt.Ticks - expiresAt.Ticks % TimeSpan.TicksPerMillisecond, DateTimeKind.Utc);
+        var expiresAt = StoredTime.Trim(clock.GetUtcNow().UtcDateTime + jwt.Value.RefreshTokenLifetime);
         return (Base64Url.EncodeToString(raw), SHA256.HashData(raw), expiresAt);
     }
 

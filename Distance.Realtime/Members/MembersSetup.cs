@@ -1,8 +1,8 @@
 using Distance.Data.Members;
 using Distance.Data.Schools;
 using Distance.Realtime.Claims;
-using Distance.Realtime.Identity;
 using Distance.Realtime.Errors;
+using Distance.Realtime.Identity;
 using Distance.Realtime.RateLimiting;
 using Microsoft.AspNetCore.Http.HttpResults;
 

@@ -1,5 +1,5 @@
-using Distance.Realtime.Identity;
 using Distance.Realtime.Errors;
+using Distance.Realtime.Identity;
 using Distance.Realtime.Phones;
 using Microsoft.AspNetCore.Http.HttpResults;
 

@@ -2,7 +2,7 @@ using Distance.Data.Messages;
 
 namespace Distance.Realtime.Rooms;
 
-/// <summary>A chat message as clients see it (CONTRACT.md).</summary>
+/// <summary>A chat message as clients see it (docs/api.md).</summary>
 public sealed record ChatMessage(
     long RoomId, long Seq, long? SenderId, string Kind, string Text, DateTime SentAt, string? ClientMessageId)
 {

@@ -2,8 +2,8 @@ using System.Globalization;
 using System.Security.Claims;
 using Distance.Data.Rooms;
 using Distance.Realtime.Claims;
-using Distance.Realtime.Identity;
 using Distance.Realtime.Errors;
+using Distance.Realtime.Identity;
 using Distance.Realtime.RateLimiting;
 using Microsoft.AspNetCore.Http.HttpResults;
 

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Distance.Data.Database;
 using Distance.Data.Members;
 using Distance.Data.Rooms;
 using Microsoft.Extensions.Options;
@@ -52,8 +53,7 @@ public sealed partial class RoomService(
     public async Task<LeaveOutcome> LeaveAsync(long memberId, long roomId, CancellationToken cancellationToken)
     {
         var me = await profiles.FindAsync(memberId, cancellationToken);
-        var now = clock.GetUtcNow().UtcDateTime;
-        var sentAt = new DateTime(now.Ticks - now.Ticks % TimeSpan.TicksPerMillisecond, DateTimeKind.Utc);
+        var sentAt = StoredTime.Now(clock);
         var text = $"{me?.Nickname ?? "#" + memberId.ToString(CultureInfo.InvariantCulture)} left";
         var result = await leaving.LeaveAsync(roomId, memberId, text, sentAt, cancellationToken);
         if (result.Outcome == LeaveOutcome.Deleted)

@@ -1,3 +1,4 @@
+using Distance.Data.Database;
 using Distance.Data.Reports;
 using Distance.Realtime.Claims;
 using Distance.Realtime.Errors;
@@ -35,8 +36,7 @@ internal static class ReportEndpoints
             return errors.ToProblem();
 
         var reportedId = request.MemberId!.Value;
-        var now = clock.GetUtcNow().UtcDateTime;
-        now = new DateTime(now.Ticks - now.Ticks % TimeSpan.TicksPerMillisecond, DateTimeKind.Utc);
+        var now = StoredTime.Now(clock);
         var result = await reports.FileAsync(reporterId, reportedId, reason, options.Value.DeactivationThreshold, now, cancellationToken);
         switch (result.Outcome)
         {

@@ -1,6 +1,6 @@
 namespace Distance.Drills;
 
-// The hub payloads of CONTRACT.md ("Realtime hub"), as a client sees them.
+// The hub payloads of docs/api.md ("Realtime hub"), as a client sees them.
 
 public sealed record SendMessageRequest(long RoomId, string ClientMessageId, string Text);
 

@@ -13,7 +13,7 @@
  *     client IP; k6 sends everything from one IP) stop setup() after 100 members, i.e. 50
  *     pairs. Messages are sent at RATE_PER_PAIR / 2 per member per second, which must stay
  *     under the per-member SendMessage limit (`rate_limited`). UNKNOWN: the configuration keys
- *     of both limits are not fixed by CONTRACT.md and did not exist in the code when this was
+ *     of both limits are not fixed by docs/api.md and did not exist in the code when this was
  *     written; look them up in the rate-limiting feature's docs and raise them through the
  *     nodes' environment (Section__Key=value) before `cluster.sh up`.
  *   - Access tokens made in setup() live 30 minutes (Jwt__AccessTokenLifetime, at most 1 day):

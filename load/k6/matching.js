@@ -14,7 +14,7 @@
  *     k6 is one IP), so MEMBERS > 100 needs it raised; each member updates its location
  *     LOCATION_RATE / MEMBERS times a second and asks for matches MATCH_RATE / MEMBERS times a
  *     second, which must stay under any per-member or per-IP HTTP rate limit. UNKNOWN: the
- *     configuration keys of these limits are not fixed by CONTRACT.md and did not exist in the
+ *     configuration keys of these limits are not fixed by docs/api.md and did not exist in the
  *     code when this was written; look them up in the rate-limiting feature's docs and raise
  *     them through the nodes' environment (Section__Key=value).
  *   - Access tokens made in setup() live 30 minutes (Jwt__AccessTokenLifetime, at most 1 day):

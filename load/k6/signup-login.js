@@ -12,7 +12,7 @@
  *   - Limits raised for a load test: the contract allows ≤ 100 SMS codes a day per client IP,
  *     and k6 sends everything from one IP, so the default rate (2/s) hits 429 too_many_codes
  *     after less than a minute. Login may be rate limited too (per IP or per phone). UNKNOWN:
- *     the configuration keys of these limits are not fixed by CONTRACT.md and did not exist in
+ *     the configuration keys of these limits are not fixed by docs/api.md and did not exist in
  *     the code when this was written; look them up in the accounts / rate-limiting features'
  *     docs and raise them through the nodes' environment (Section__Key=value).
  *     The per-phone limits (one code per 60 s, 5 a day) do not matter: every sign-up uses a

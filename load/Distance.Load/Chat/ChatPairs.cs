@@ -8,7 +8,7 @@ using Microsoft.AspNetCore.SignalR.Client;
 
 namespace Distance.Load.Chat;
 
-/// <summary>A message as both the Distance hub and the baseline hub send it (CONTRACT.md's MessageReceived).</summary>
+/// <summary>A message as both the Distance hub and the baseline hub send it (docs/api.md's MessageReceived).</summary>
 public sealed record ReceivedMessage(long RoomId, long Seq, long? SenderId, string Kind, string Text, DateTime SentAt, string? ClientMessageId);
 
 public sealed record SentAck(long RoomId, long Seq, DateTime SentAt);

@@ -1,4 +1,4 @@
-// HTTP helpers for the Distance API (shared/CONTRACT.md): JSON requests with a stable `name`
+// HTTP helpers for the Distance API (docs/api.md): JSON requests with a stable `name`
 // tag per route, sign-up through the Development outbox, login, school-e-mail verification and
 // opening a room. Functions return null (after a failed k6 check) instead of throwing, so a
 // scenario iteration can count the failure and go on; setup code throws on null.
