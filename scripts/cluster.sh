@@ -5,6 +5,7 @@
 #   scripts/cluster.sh status
 #   scripts/cluster.sh restart I   stops node I (SIGTERM, as a deploy or crash would) and starts it
 #                               again on its port from the same build, with the current environment
+#   scripts/cluster.sh stop I      stops node I and leaves it down (`restart I` brings it back)
 # Environment variables reach the nodes as ASP.NET Core configuration (Section__Key=value).
 # DISTANCE_NODE_<I>_ENV adds environment for node I only, as space-separated NAME=value words, e.g.
 # DISTANCE_NODE_2_ENV=DOTNET_GCHeapHardLimit=0x20000000 runs node 2 under a 512 MB GC heap limit.
@@ -92,6 +93,12 @@ restart() {
   wait_ready "$i"
 }
 
+stop() {
+  local pidfile="$CLUSTER_DIR/node-$1.pid"
+  if alive "$pidfile"; then stop_pids "$(cat "$pidfile")"; fi
+  rm -f "$pidfile"
+}
+
 status() {
   for pidfile in "$CLUSTER_DIR"/node-*.pid; do
     [ -e "$pidfile" ] || continue
@@ -122,5 +129,6 @@ case "${1:-}" in
   down) down ;;
   status) status ;;
   restart) restart "${2:?node number}" ;;
-  *) echo "usage: $0 up N | down | status | restart I" >&2; exit 2 ;;
+  stop) stop "${2:?node number}" ;;
+  *) echo "usage: $0 up N | down | status | restart I | stop I" >&2; exit 2 ;;
 esac

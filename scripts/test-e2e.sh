@@ -4,15 +4,17 @@
 # Installs Debian's chromium (and nodejs/npm) and the locked npm packages when missing; brings the
 # cluster up on its own database and Redis key prefix, and always brings it down.
 #   DISTANCE_BASE_PORT      nodes on base+1 and base+2 (default 5500)
-#   E2E_TIMEOUT             seconds the browser test may take (default 300)
-#   E2E_UPDATE_SCREENSHOT=1 also refresh docs/screenshots/conversation.png
+#   E2E_TIMEOUT             seconds each viewport's browser test may take (default 900)
+#   E2E_VIEWPORTS           which sizes to run (default "phone desktop": 390×844 ko-KR, 1280×800 en-US)
+#   E2E_UPDATE_SCREENSHOT=1 also refresh the phone-size screenshots in docs/screenshots/
 # Screenshots and node logs of the run land in tests/e2e/artifacts/ (ignored).
 set -euo pipefail
 source "$(dirname "$0")/env.sh"
 cd "$REPO_ROOT"
 
 export DISTANCE_BASE_PORT="${DISTANCE_BASE_PORT:-5500}"
-E2E_TIMEOUT="${E2E_TIMEOUT:-300}"
+E2E_TIMEOUT="${E2E_TIMEOUT:-900}"
+E2E_VIEWPORTS="${E2E_VIEWPORTS:-phone desktop}"
 E2E_DIR="$REPO_ROOT/tests/e2e"
 sudo=""; [ "$(id -u)" -ne 0 ] && sudo="sudo"
 
@@ -30,7 +32,8 @@ node -e 'const [major, minor] = process.versions.node.split(".").map(Number); pr
   || { log "node >= 20.19 is needed for the e2e test (found $(node --version))"; exit 1; }
 # A Korean font and an emoji font, or names and messages in the screenshots are empty boxes.
 [ -n "$(fc-list :lang=ko 2>/dev/null)" ] || apt_install fonts-nanum
-fc-list 2>/dev/null | grep -qi emoji || apt_install fonts-noto-color-emoji
+# (grep without -q reads to the end: with pipefail, -q would fail the pipe by closing it early.)
+fc-list 2>/dev/null | grep -i emoji >/dev/null || apt_install fonts-noto-color-emoji
 
 # npm ci from the committed lock file, again only when the lock file changed since.
 if ! cmp -s "$E2E_DIR/package-lock.json" "$E2E_DIR/node_modules/.installed-lock.json" 2>/dev/null; then
@@ -59,6 +62,9 @@ export Redis__KeyPrefix="$prefix"
 export RateLimiting__Verification__TokenLimit="${RateLimiting__Verification__TokenLimit:-200}"
 export RateLimiting__Anonymous__TokenLimit="${RateLimiting__Anonymous__TokenLimit:-500}"
 export RateLimiting__Auth__TokenLimit="${RateLimiting__Auth__TokenLimit:-200}"
+# The operator of the safety story (the page shows the operator page only to this phone's logins).
+export E2E_OPERATOR_PHONE="${E2E_OPERATOR_PHONE:-010-9999-0001}"
+export Moderation__OperatorPhones__0="$E2E_OPERATOR_PHONE"
 # Short-lived access tokens, so the run also crosses a token refresh (the minimum is 1 minute).
 export Jwt__AccessTokenLifetime="${Jwt__AccessTokenLifetime:-00:01:00}"
 
@@ -77,5 +83,13 @@ timeout 600 bash scripts/cluster.sh up 2
 export E2E_NODE_A="http://127.0.0.1:$((DISTANCE_BASE_PORT + 1))"
 export E2E_NODE_B="http://127.0.0.1:$((DISTANCE_BASE_PORT + 2))"
 cd "$E2E_DIR"
+node --test rooms.test.mjs
 # The runner's own limit comes first, so the test can still close its browser; `timeout` is the backstop.
-timeout --kill-after=15 "$E2E_TIMEOUT" node --test --test-timeout=$(((E2E_TIMEOUT - 20) * 1000)) rooms.test.mjs e2e.test.mjs
+# Every size runs even when an earlier one failed; the script fails if any did.
+failed=""
+for viewport in $E2E_VIEWPORTS; do
+  log "browser test at $viewport size"
+  E2E_VIEWPORT="$viewport" timeout --kill-after=15 "$E2E_TIMEOUT" \
+    node --test --test-concurrency=1 --test-timeout=$(((E2E_TIMEOUT - 20) * 1000)) e2e.test.mjs || failed="$failed $viewport"
+done
+[ -z "$failed" ] || { log "the browser test failed at:$failed"; exit 1; }

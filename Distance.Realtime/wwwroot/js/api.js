@@ -3,6 +3,7 @@
 // Tokens live in sessionStorage, i.e. per browser tab: two windows can be two different members
 // (how one person tries a chat on one machine), and two tabs never race to rotate the same
 // refresh token, which the server would take for theft (refresh_reused revokes the login).
+import { has, t } from './i18n.js';
 
 const STORAGE_KEY = 'distance.session';
 // Refresh this long before the access token expires (a quarter of its life at most, for short
@@ -18,17 +19,30 @@ export class ApiError extends Error {
     this.errors = problem?.errors ?? null;
     this.retryAfter = retryAfter;
   }
+}
 
-  /** A line a person can read: title, the fields that failed, and when to retry. */
-  describe() {
-    let text = this.message;
-    if (this.errors) {
-      const fields = Object.entries(this.errors).map(([field, messages]) => `${field}: ${[].concat(messages).join(' ')}`);
-      if (fields.length) text += ` (${fields.join('; ')})`;
+/** The contract's code of a hub error: HubException's message is exactly the code. */
+export function hubCode(error) {
+  const match = /([a-z_]+)\s*$/.exec(error?.message ?? '');
+  return match && has(`error.${match[1]}`) ? match[1] : null;
+}
+
+/** A sentence a student understands, for any failure: an error code, a status, or no network. */
+export function describeError(error) {
+  if (error instanceof ApiError) {
+    if (error.code === 'validation_failed' && error.errors) {
+      const fields = Object.keys(error.errors).map(field => (has(`field.${field}`) ? t(`field.${field}`) : field));
+      return t('error.validation_failed', { fields: fields.join(', ') });
     }
-    if (this.retryAfter) text += ` Retry in ${this.retryAfter} s.`;
-    return this.code ? `${text} [${this.code}]` : text;
+    if (error.code && has(`error.${error.code}`)) return t(`error.${error.code}`);
+    if (error.status === 429) return t('error.http429', { seconds: error.retryAfter ?? 10 });
+    if (error.status >= 500) return t('error.http5xx');
+    return t('error.other', { status: error.status });
   }
+  const code = hubCode(error);
+  if (code) return t(`error.${code}`);
+  if (error instanceof TypeError) return t('error.network'); // fetch could not reach the server
+  return error?.message ?? String(error);
 }
 
 let session = loadSession();
@@ -74,7 +88,7 @@ function refresh() {
     if (!response.ok) {
       const error = await toError(response);
       // A refused refresh token means the login is over; a 429 or 503 is only "not now".
-      if (response.status === 401 || response.status === 403) signOut('Your session ended; please log in again.');
+      if (response.status === 401 || response.status === 403) signOut(t('session.ended'));
       throw error;
     }
     storeTokens(await response.json(), response);
@@ -105,11 +119,20 @@ export async function request(method, path, body, { auth = true } = {}) {
     const error = await toError(response);
     if (auth && response.status === 401) {
       if (error.code === 'token_expired' && attempt === 0) { await refresh(); continue; }
-      signOut('Your session ended; please log in again.');
+      signOut(t('session.ended'));
     }
     throw error;
   }
   throw new ApiError(401, { code: 'token_expired', title: 'The access token keeps expiring.' });
+}
+
+/** The roles in the access token (the server adds `operator` for operators' phones). */
+export function roles() {
+  try {
+    const payload = JSON.parse(atob(session.accessToken.split('.')[1].replace(/-/g, '+').replace(/_/g, '/')));
+    const claim = payload.role ?? payload.roles ?? payload['http://schemas.microsoft.com/ws/2008/06/identity/claims/role'] ?? [];
+    return [].concat(claim);
+  } catch { return []; }
 }
 
 export const api = async (method, path, body, options) => (await request(method, path, body, options)).body;

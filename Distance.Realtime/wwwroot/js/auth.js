@@ -1,9 +1,14 @@
-// Log in, sign up with an SMS code, and verify the school e-mail; codes come from the dev outbox.
+// Log in, sign up with an SMS code, and verify the school e-mail; in Development the codes come
+// from the dev outbox. A festival link (/?school=CODE) pre-selects the school of the sign-up.
 import { api, readOutbox, signIn } from './api.js';
 import { $, h, list, onClick, onSubmit, toast } from './dom.js';
+import { t } from './i18n.js';
 
 const SMS_CODE = /^\d{6}$/;
 const EMAIL_CODE = /^[0-9A-Z]{6}$/;
+const devMode = () => document.documentElement.dataset.dev === 'true';
+const festivalSchool = new URLSearchParams(location.search).get('school')?.trim().toUpperCase() || null;
+let schoolsLoaded = null;
 
 /** The outbox is written when the request is handled, but give a slow node a few tries. */
 async function outboxCode(to, pattern) {
@@ -16,15 +21,16 @@ async function outboxCode(to, pattern) {
 }
 
 async function fillFromOutbox(to, pattern, form, note) {
+  if (!devMode()) return;
   const found = await outboxCode(to, pattern);
-  if (!found) { note.textContent = `Nothing in the dev outbox for ${to} yet.`; return; }
-  note.textContent = `Dev outbox: “${found.text}”`;
+  if (!found) { note.textContent = t('auth.outboxEmpty', { to }); return; }
+  note.textContent = t('auth.outboxText', { text: found.text });
   form.elements.code.value = found.code;
 }
 
 export function wireAuth({ onSignedIn }) {
   onSubmit($('#login-form'), async ({ phone, password }, form) => {
-    await signIn('/api/auth/login', { phone, password });
+    await signIn('/api/auth/login', { phone: phone.trim(), password });
     form.reset();
     await onSignedIn();
   });
@@ -41,7 +47,8 @@ export function wireAuth({ onSignedIn }) {
     await api('POST', '/api/verifications/sms', { phone, purpose: 'signup' }, { auth: false });
     confirmForm.hidden = false;
     confirmForm.elements.code.value = '';
-    toast(`Code sent to ${phone}.`);
+    toast(t('auth.codeSent', { to: phone }));
+    confirmForm.elements.code.focus();
     await fillFromOutbox(phone, SMS_CODE, confirmForm, $('#sms-outbox'));
   });
   onClick($('#sms-read-outbox'), () => fillFromOutbox(phone, SMS_CODE, confirmForm, $('#sms-outbox')));
@@ -52,8 +59,7 @@ export function wireAuth({ onSignedIn }) {
     smsForm.hidden = true;
     confirmForm.hidden = true;
     signupForm.hidden = false;
-    // Whether an empty query lists every school is the server's call; typing narrows it anyway.
-    if (!signupForm.elements.schoolCode.options.length) await searchSchools('').catch(() => {});
+    await loadSchools();
   });
 
   const schoolQuery = signupForm.elements.schoolQuery;
@@ -85,17 +91,33 @@ export function wireAuth({ onSignedIn }) {
     smsForm.reset();
     await onSignedIn();
   });
+
+  if (festivalSchool) loadSchools().catch(() => {});
+}
+
+/** Every school (the list is short), with the festival's school chosen when the link named one. */
+function loadSchools() {
+  schoolsLoaded ??= searchSchools('').then(schools => {
+    const festival = schools.find(school => school.code === festivalSchool);
+    if (!festival) return;
+    $('#signup-form').elements.schoolCode.value = festival.code;
+    const note = $('#festival-note');
+    note.textContent = t('auth.festival', { school: festival.name });
+    note.hidden = false;
+  }).catch(error => { schoolsLoaded = null; throw error; });
+  return schoolsLoaded;
 }
 
 async function searchSchools(query) {
   const select = $('#signup-form').elements.schoolCode;
   const schools = await api('GET', `/api/schools?query=${encodeURIComponent(query)}`, undefined, { auth: false });
-  const current = select.value;
+  const current = select.value || festivalSchool;
   select.replaceChildren(...schools.map(school =>
-    h('option', { value: school.code, selected: school.code === current }, `${school.name} (${school.code})`)));
+    h('option', { value: school.code, selected: school.code === current }, school.name)));
+  return schools;
 }
 
-/** The school e-mail step of the profile card: shown until the member is studentVerified. */
+/** The school e-mail step of the "me" tab: shown until the member is studentVerified. */
 export function wireEmailVerification({ onVerified }) {
   const emailForm = $('#email-form');
   const confirmForm = $('#email-confirm-form');
@@ -106,7 +128,7 @@ export function wireEmailVerification({ onVerified }) {
     await api('POST', '/api/verifications/school-email', { email });
     confirmForm.hidden = false;
     confirmForm.elements.code.value = '';
-    toast(`Code sent to ${email}.`);
+    toast(t('auth.codeSent', { to: email }));
     await fillFromOutbox(email, EMAIL_CODE, confirmForm, $('#email-outbox'));
   });
   onClick($('#email-read-outbox'), () => fillFromOutbox(email, EMAIL_CODE, confirmForm, $('#email-outbox')));
@@ -114,7 +136,7 @@ export function wireEmailVerification({ onVerified }) {
   onSubmit(confirmForm, async ({ code }) => {
     await api('POST', '/api/verifications/school-email/confirm', { code: code.trim().toUpperCase() });
     confirmForm.hidden = true;
-    toast('School e-mail verified.');
+    toast(t('me.emailVerified'));
     await onVerified();
   });
 }
@@ -122,6 +144,5 @@ export function wireEmailVerification({ onVerified }) {
 /** Shows or hides the e-mail step for the member from GET /api/me. */
 export function showVerification(me) {
   $('#verified-badge').hidden = !me.studentVerified;
-  $('#email-form').hidden = me.studentVerified;
-  if (me.studentVerified) $('#email-confirm-form').hidden = true;
+  $('#verify-card').hidden = me.studentVerified;
 }

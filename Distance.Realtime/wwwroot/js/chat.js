@@ -1,7 +1,8 @@
 // Chat behaviour: hub events, SyncRoom after every (re)connect, sending with idempotent retries,
 // reading, phone consent and leaving. Rendering is in chat-view.js.
-import { api } from './api.js';
-import { showError, toast } from './dom.js';
+import { api, hubCode } from './api.js';
+import { confirmAction, showError, toast } from './dom.js';
+import { t } from './i18n.js';
 import {
   forgetRoom, mergeMessage, newClientMessageId, oldestSeq, replaceRooms, rooms, syncPoint, upsertRoom,
 } from './rooms.js';
@@ -21,12 +22,6 @@ export function setMe(member) { me = member; }
 export const myId = () => me?.memberId;
 
 const delay = ms => new Promise(resolve => setTimeout(resolve, ms));
-
-/** The contract's code from a hub error: HubException's message is exactly the code. */
-function hubCode(error) {
-  const match = /([a-z_]+)\s*$/.exec(error?.message ?? '');
-  return match ? match[1] : null;
-}
 
 // ── hub events ───────────────────────────────────────────────────────────────────────────────
 
@@ -49,7 +44,7 @@ export const handlers = {
     const [room, isNew] = upsertRoom(summary);
     if (!room) return;
     if (isNew) {
-      toast(`New chat with ${summary.opponent?.nickname ?? 'someone'}.`);
+      toast(t('chat.newRoom', { name: summary.opponent?.nickname ?? '?' }));
       syncRoom(room).catch(showError);
     }
     if (summary.phoneShared && !room.phone) fetchPhone(room).catch(() => {});
@@ -177,7 +172,7 @@ export async function deliver(room, clientMessageId) {
       const code = hubCode(error);
       if (PERMANENT_SEND_ERRORS.has(code) || attempt >= SEND_RETRY_DELAYS_MS.length) {
         item.state = 'failed';
-        item.reason = code ?? 'not sent';
+        item.error = error;
         break;
       }
       await delay(SEND_RETRY_DELAYS_MS[attempt] * (code === 'rate_limited' ? 2 : 1));
@@ -204,24 +199,23 @@ export async function consentToPhone() {
       room.summary = { ...room.summary, phoneShared: true };
       await fetchPhone(room);
     } else {
-      toast('Waiting for the other side to agree.');
+      toast(t('chat.waitingOther'));
     }
-  } catch (error) {
-    if (error.code === 'not_enough_exchanges') toast('Talk a little more first (10 exchanges).', 'error');
-    else throw error;
+  } finally {
+    render();
   }
-  render();
 }
 
 export async function leaveOpenRoom() {
   const room = rooms.get(openRoomId());
   if (!room) return;
-  const name = room.summary.opponent?.nickname ?? 'this chat';
-  if (!window.confirm(`Leave the chat with ${name}? You will not see it again.`)) return;
+  const name = room.summary.opponent?.nickname ?? t('chats.deleted');
+  if (!confirmAction(t('chat.leaveConfirm', { name }))) return false;
   await api('POST', `/api/rooms/${room.id}/leave`);
   forgetRoom(room.id, { leftByMe: true });
   setOpenRoom(null);
   render();
+  return true;
 }
 
 /** A room that matching or an accepted request created: show it, and open it if asked. */

@@ -1,5 +1,7 @@
 // Small DOM helpers. User data only ever reaches the page as text nodes, never as HTML.
-import { ApiError } from './api.js';
+import { describeError } from './api.js';
+import { t } from './i18n.js';
+import { validate } from './validate.js';
 
 export const $ = selector => document.querySelector(selector);
 
@@ -21,34 +23,58 @@ export function h(tag, attributes = {}, ...children) {
 
 let toastTimer = null;
 
-/** A short message at the bottom of the page; errors stay longer. */
+/** A short line at the top of the screen, clear of the composer and the tab bar; a tap closes it. */
 export function toast(message, kind = 'info') {
   const element = $('#toast');
   element.textContent = message;
   element.className = `toast ${kind}`;
   element.hidden = false;
+  element.onclick = clearToast;
   clearTimeout(toastTimer);
-  toastTimer = setTimeout(() => { element.hidden = true; }, kind === 'error' ? 8000 : 4000);
+  toastTimer = setTimeout(clearToast, kind === 'error' ? 6000 : 3500);
+}
+
+export function clearToast() {
+  clearTimeout(toastTimer);
+  $('#toast').hidden = true;
+}
+
+/** An error toast is stale once the next action succeeds. */
+function clearErrorToast() {
+  if ($('#toast').classList.contains('error')) clearToast();
 }
 
 export function showError(error) {
   console.warn(error);
-  toast(error instanceof ApiError ? error.describe() : (error?.message ?? String(error)), 'error');
+  toast(describeError(error), 'error');
+}
+
+/** The form's own error line, or nothing. */
+function setFormError(form, message) {
+  const line = form.querySelector('.form-error');
+  if (line) line.textContent = message ?? '';
+  return Boolean(line);
 }
 
 /**
- * Wires a form: the handler gets its values; the submit button is disabled while it runs, so a
- * double click does not send twice; failures become a toast.
+ * Wires a form: its fields are checked first (validate.js) and the first problem is shown under
+ * the form, in words; then the handler gets the values. The submit button is disabled while it
+ * runs, so a double tap does not send twice; a refusal from the server is shown the same way.
  */
 export function onSubmit(form, handler) {
   form.addEventListener('submit', async event => {
     event.preventDefault();
+    const problem = validate(form);
+    if (problem) { setFormError(form, problem); return; }
+    setFormError(form, null);
     const buttons = form.querySelectorAll('button');
     buttons.forEach(button => { button.disabled = true; });
     try {
       await handler(Object.fromEntries(new FormData(form)), form);
+      clearErrorToast();
     } catch (error) {
-      showError(error);
+      console.warn(error);
+      if (!setFormError(form, describeError(error))) showError(error);
     } finally {
       buttons.forEach(button => { button.disabled = false; });
     }
@@ -59,15 +85,15 @@ export function onSubmit(form, handler) {
 export function onClick(button, handler) {
   button.addEventListener('click', async () => {
     button.disabled = true;
-    try { await handler(); } catch (error) { showError(error); } finally { button.disabled = false; }
+    try { await handler(); clearErrorToast(); } catch (error) { showError(error); } finally { button.disabled = false; }
   });
 }
 
-export const list = text => (text ?? '').split(',').map(item => item.trim()).filter(Boolean);
+export const list = text => (text ?? '').split(/[,，、]/).map(item => item.trim()).filter(Boolean);
 
 export function formatTime(iso) {
   const date = new Date(iso);
-  return Number.isNaN(date.getTime()) ? '' : date.toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
+  return Number.isNaN(date.getTime()) ? '' : date.toLocaleTimeString(document.documentElement.lang, { hour: '2-digit', minute: '2-digit' });
 }
 
 /** Korean mobiles arrive as digits: 01012345678 → 010-1234-5678 for people to read. */
@@ -79,3 +105,9 @@ export function formatPhone(digits) {
 export const describeMember = member => member
   ? [member.school?.name, member.department, member.mbti, member.character].filter(Boolean).join(' · ')
   : '';
+
+export const interests = member => [...(member?.tags ?? []), ...(member?.hobbies ?? [])].map(tag => `#${tag}`).join(' ');
+
+export const confirmAction = message => window.confirm(message);
+
+export { t };

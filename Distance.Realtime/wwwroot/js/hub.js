@@ -2,6 +2,7 @@
 // access token from api.js on every (re)connect, and a hook that runs after each (re)connect so
 // the app can SyncRoom its rooms, as the contract asks.
 import { accessToken, ApiError, signOut } from './api.js';
+import { t } from './i18n.js';
 
 const signalR = globalThis.signalR;
 // After SignalR's own automatic reconnect gives up, start again this many times before asking
@@ -37,7 +38,7 @@ export function createHub({ handlers, onState, onConnected }) {
       if (stopped || (error instanceof ApiError && error.status === 401)) return;
       // The negotiate request refused a fresh token: the login was revoked (logout elsewhere,
       // account deactivated or deleted).
-      if (error?.statusCode === 401) { signOut('Your session ended; please log in again.'); return; }
+      if (error?.statusCode === 401) { signOut(t('session.ended')); return; }
       if (attempt >= RESTART_DELAYS_MS.length) { onState('disconnected'); return; }
       restartTimer = setTimeout(() => restart(attempt + 1), RESTART_DELAYS_MS[attempt]);
     }
