@@ -31,6 +31,7 @@ public static class ErrorCodes
     public const string TooManyAttempts = "too_many_attempts";
     public const string PhoneBanned = "phone_banned";
     public const string SmsBudgetExhausted = "sms_budget_exhausted";
+    public const string PasswordMismatch = "password_mismatch";
 
     // Matching
     public const string LocationUnknown = "location_unknown";
