@@ -60,9 +60,8 @@ public static class PushWorkerSetup
         services.AddOpenTelemetry()
             .ConfigureResource(resource => resource.AddService("distance-push"))
             .WithMetrics(metrics => metrics
-                .AddMeter(PushWorkerMetrics.MeterName, "System.Net.Http")
-                .AddRuntimeInstrumentation()
-                .AddProcessInstrumentation()
+                // .NET's own runtime meter (GC, thread pool, CPU, memory), as the nodes use.
+                .AddMeter(PushWorkerMetrics.MeterName, "System.Net.Http", "System.Runtime")
                 .AddPrometheusExporter());
         services.AddHealthChecks().AddCheck<PushReadiness>("dependencies", tags: ["ready"], timeout: TimeSpan.FromSeconds(2));
         return services;
