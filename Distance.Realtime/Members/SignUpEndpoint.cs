@@ -23,7 +23,7 @@ internal static class SignUpEndpoint
 
     internal static async Task<Results<Created<SignedUp>, ValidationProblem, ProblemHttpResult>> SignUp(
         SignUpRequest request, HttpContext http, VerificationTokens verificationTokens, SchoolRepository schools, MemberRepository members,
-        MemberAccountRepository accounts, LoginRepository logins, SessionTokens sessionTokens, PasswordWork passwords,
+        MemberAccountRepository accounts, LoginRepository logins, BannedPhoneRepository banned, SessionTokens sessionTokens, PasswordWork passwords,
         IOptions<AccountsOptions> options, AccountsLog log, CancellationToken cancellationToken)
     {
         var errors = new FieldErrors();
@@ -45,6 +45,8 @@ internal static class SignUpEndpoint
         {
             if (valid!.ReferrerPhone == claim.Phone)
                 return Problems.Validation("referrerPhone", "You cannot refer yourself.");
+            if (await banned.IsBannedAsync(claim.Phone, cancellationToken))
+                return VerificationEndpoints.PhoneBanned();
             var hash = await passwords.HashAsync(request.Password!, cancellationToken);
             if (hash is null)
                 return VerificationProblems.Busy(http);
@@ -54,6 +56,9 @@ internal static class SignUpEndpoint
                 return Problems.Create(StatusCodes.Status409Conflict, ErrorCodes.PhoneTaken, "This phone number already has an account.");
             completed = true;
             log.SignedUp(result.MemberId, result.Referred);
+            // The phone's reports from a deleted account came back and suspend the new one at once.
+            if (result.Suspended)
+                return Problems.Create(StatusCodes.Status403Forbidden, ErrorCodes.AccountDeactivated, "This account is suspended.");
 
             var loginId = await logins.StartAsync(result.MemberId, null, cancellationToken)
                           ?? throw new InvalidOperationException("A member that just signed up could not log in.");
