@@ -12,9 +12,9 @@ public sealed record NewMember(
 
 public enum SignUpOutcome { Created, PhoneTaken }
 
-/// <param name="Suspended">The phone brought back enough reports from a deleted account to be suspended again.</param>
 /// <param name="Referred">Whether a referrer with the given phone existed (and got the capacity).</param>
-public sealed record SignUpResult(SignUpOutcome Outcome, long MemberId = 0, bool Suspended = false, bool Referred = false);
+/// <param name="Suspended">The phone brought back enough reports from a deleted account to be suspended again.</param>
+public sealed record SignUpResult(SignUpOutcome Outcome, long MemberId = 0, bool Referred = false, bool Suspended = false);
 
 /// <summary>The number of distinct counting reporters that suspends a member (Moderation options; registered by the host).</summary>
 public sealed record SuspensionThreshold(int Reporters);
@@ -75,7 +75,7 @@ public sealed class MemberRepository(MySqlDataSource dataSource, PhoneHasher pho
             var suspended = await PhoneHistory.RestoreAsync(
                 connection, transaction, id, phoneHasher.Hash(member.Phone), suspension.Reporters, Now(), cancellationToken);
             await transaction.CommitAsync(cancellationToken);
-            return new SignUpResult(SignUpOutcome.Created, id, Suspended: suspended, Referred: referred);
+            return new SignUpResult(SignUpOutcome.Created, id, referred, suspended);
         }
         catch (MySqlException exception) when (exception.Number == DuplicateKey)
         {
