@@ -27,10 +27,12 @@ public sealed class LocationRepository(MySqlDataSource dataSource)
         """;
 
     /// <summary>
-    /// Records the member's location and activity. Returns false when the member does not exist.
+    /// Records the member's location (as the centre of its ~100 m cell: the exact point is never
+    /// stored, see <see cref="CoarsePositions"/>) and activity. Returns false when the member does not exist.
     /// </summary>
-    public async Task<bool> UpdateAsync(long memberId, double latitude, double longitude, TimeSpan activityThrottle, CancellationToken cancellationToken)
+    public async Task<bool> UpdateAsync(long memberId, double exactLatitude, double exactLongitude, TimeSpan activityThrottle, CancellationToken cancellationToken)
     {
+        var (latitude, longitude) = CoarsePositions.Snap(exactLatitude, exactLongitude);
         var cells = GeoGrid.CellsOf(latitude, longitude);
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         var parameters = new

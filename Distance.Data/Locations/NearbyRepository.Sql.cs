@@ -1,26 +1,26 @@
 using Distance.Data.Members;
+using Distance.Data.Safety;
 
 namespace Distance.Data.Locations;
 
 /// <summary>The statements of <see cref="NearbyRepository"/>; internal so a test can EXPLAIN them.</summary>
 public sealed partial class NearbyRepository
 {
-    // Members the caller shares a room (active or inactive) or a report (either direction) with:
-    // never matched. Four index ranges: the room pair key and its second column's index, the
-    // report key and its reporter index.
-    internal const string ExclusionsSql = """
+    // Members the caller shares a room (active or inactive) with, or whom a block or a report
+    // bars (MeetingRules, either direction): never matched. Index ranges: the room pair key and
+    // its second column's index, then MeetingRules' four.
+    internal const string ExclusionsSql = $"""
         SELECT member_high AS id FROM rooms WHERE member_low = @me
         UNION ALL SELECT member_low FROM rooms WHERE member_high = @me
-        UNION ALL SELECT reporter_id FROM reports WHERE reported_id = @me
-        UNION ALL SELECT reported_id FROM reports WHERE reporter_id = @me
+        UNION ALL {MeetingRules.BarredSql}
         """;
 
     // The caller and, in the same statement, everyone excluded from the caller's matches: one
     // statement instead of two (each costs MariaDB more than the few index reads in it). The list
     // comes as "count:id,id,..." because GROUP_CONCAT cuts at group_concat_max_len (1 MB by
     // default): the count tells a cut list from a whole one.
-    internal const string CallerSql = $"""
-        SELECT m.gender AS Gender, m.school_code AS SchoolCode, s.womens_university AS WomensUniversity,
+    internal static readonly string CallerSql = $"""
+        SELECT {MeetingRules.WantedGender("m", "s")} AS WantedGender, m.school_code AS SchoolCode, s.womens_university AS WomensUniversity,
                l.latitude AS Latitude, l.longitude AS Longitude,
                (SELECT CONCAT(COUNT(*), ':', COALESCE(GROUP_CONCAT(e.id), '')) FROM ({ExclusionsSql}) e) AS Excluded
         FROM members m
@@ -47,12 +47,13 @@ public sealed partial class NearbyRepository
           AND {CellRanges.Condition("b.cell", cellRanges)} AND b.size > 0
         """;
 
-    // The checks every drawn member must pass in SQL; the distance and the exclusions above are
-    // checked in C#. Activity: a location update or a login within the last 7 days (both write
-    // members.last_active_at).
-    private const string Checks = """
+    // The checks every drawn member must pass in SQL: MeetingRules' candidate rule (status and
+    // gender; the buckets hold the wanted gender and flag already, so this only costs a compare
+    // on rows read anyway) and activity: a location update or a login within the last 7 days
+    // (both write members.last_active_at). The distance and the exclusions above are checked in C#.
+    private static readonly string Checks = $"""
         WHERE s.member_id <> @me
-          AND m.deactivated_at IS NULL
+          AND {MeetingRules.Candidate("@gender", "@womens")}
           AND m.last_active_at >= UTC_TIMESTAMP(3) - INTERVAL 7 DAY
         """;
 
@@ -64,7 +65,7 @@ public sealed partial class NearbyRepository
         """;
 
     // Drawn slots are looked up by primary key; a slot may be drawn more than once.
-    internal const string DrawnCandidatesSql = $"""
+    internal static readonly string DrawnCandidatesSql = $"""
         SELECT d.n AS Ordinal, {CandidateColumns}
         FROM JSON_TABLE(@draws, '$[*]' COLUMNS (n FOR ORDINALITY, bucket_id BIGINT PATH '$[0]', slot INT PATH '$[1]')) d
         JOIN location_slots s ON s.bucket_id = d.bucket_id AND s.slot = d.slot
@@ -74,7 +75,7 @@ public sealed partial class NearbyRepository
         {Checks}
         """;
 
-    internal const string AllCandidatesSql = $"""
+    internal static readonly string AllCandidatesSql = $"""
         SELECT 0 AS Ordinal, {CandidateColumns}
         FROM JSON_TABLE(@buckets, '$[*]' COLUMNS (bucket_id BIGINT PATH '$')) b
         JOIN location_slots s ON s.bucket_id = b.bucket_id

@@ -25,7 +25,7 @@ public sealed partial class NearbyRepository(MySqlDataSource dataSource)
     private const int MaxRounds = 4;
     private const int MaxDrawsPerRound = 1_000;
 
-    internal sealed record Caller(string Gender, string SchoolCode, bool WomensUniversity, double? Latitude, double? Longitude, string Excluded)
+    internal sealed record Caller(string WantedGender, string SchoolCode, bool WomensUniversity, double? Latitude, double? Longitude, string Excluded)
     {
         /// <summary>Everyone the caller shares a room or a report with, or null when the list was cut short.</summary>
         public List<long>? ExcludedIds()
@@ -64,18 +64,22 @@ public sealed partial class NearbyRepository(MySqlDataSource dataSource)
         // index ranges once instead of three lookups for every drawn member later.
         var caller = await connection.QuerySingleOrDefaultAsync<Caller>(new CommandDefinition(
             CallerSql, new { me = query.MemberId }, cancellationToken: cancellationToken));
-        if (caller is not { Latitude: { } latitude, Longitude: { } longitude })
+        if (caller is not { Latitude: { } storedLatitude, Longitude: { } storedLongitude })
             return null;
+        // Every distance-dependent step starts from the caller's cell, never the exact point.
+        var (latitude, longitude) = CoarsePositions.Snap(storedLatitude, storedLongitude);
         var excluded = (caller.ExcludedIds() ?? await connection.QueryAsync<long>(new CommandDefinition(
             ExclusionsSql, new { me = query.MemberId }, cancellationToken: cancellationToken))).ToHashSet();
         excluded.Add(query.MemberId);
 
-        var (level, cells) = GeoGrid.Cover(latitude, longitude, query.RadiusMeters);
+        // Locations stored before v2 are exact and sit in the buckets of their exact point, up to
+        // MaxSnapMeters from the cell centre that decides: the cover reaches that much further.
+        var (level, cells) = GeoGrid.Cover(latitude, longitude, query.RadiusMeters + CoarsePositions.MaxSnapMeters);
         var ranges = new CellRanges(cells);
         var parameters = ranges.ParametersWith(new
         {
             school = caller.SchoolCode,
-            gender = MatchingRules.WantedGender(caller.Gender, caller.WomensUniversity),
+            gender = caller.WantedGender,
             womens = caller.WomensUniversity,
             level,
         });
@@ -86,7 +90,7 @@ public sealed partial class NearbyRepository(MySqlDataSource dataSource)
         if (sampler.Total == 0)
             return [];
 
-        var search = new Search(connection, query, latitude, longitude, excluded, cancellationToken);
+        var search = new Search(connection, query, caller, latitude, longitude, excluded, cancellationToken);
         // Expected share of drawn members that qualify: the circle's part of the cover, and a
         // guess for the other checks. It only sizes the rounds; it does not affect who is drawn.
         var coverArea = cells.Count * GeoGrid.NominalCellArea(level);
@@ -97,7 +101,7 @@ public sealed partial class NearbyRepository(MySqlDataSource dataSource)
         return await search.DrawAsync(sampler, draws) ?? await search.EveryoneAsync(bucketList);
     }
 
-    private sealed class Search(MySqlConnection connection, NearbyQuery query, double latitude, double longitude,
+    private sealed class Search(MySqlConnection connection, NearbyQuery query, Caller caller, double latitude, double longitude,
         HashSet<long> excluded, CancellationToken cancellationToken)
     {
         /// <summary>
@@ -114,7 +118,8 @@ public sealed partial class NearbyRepository(MySqlDataSource dataSource)
                 drawn += draws;
                 var rows = await CandidatesAsync(DrawnCandidatesSql, new
                 {
-                    me = query.MemberId, draws = DrawsJson(sampler.Draw(Random.Shared, draws)),
+                    me = query.MemberId, gender = caller.WantedGender, womens = caller.WomensUniversity,
+                    draws = DrawsJson(sampler.Draw(Random.Shared, draws)),
                 });
                 foreach (var row in rows.OrderBy(r => r.Draw.Ordinal))
                 {
@@ -139,7 +144,8 @@ public sealed partial class NearbyRepository(MySqlDataSource dataSource)
         {
             var rows = await CandidatesAsync(AllCandidatesSql, new
             {
-                me = query.MemberId, buckets = "[" + string.Join(",", buckets.Select(b => b.Id)) + "]",
+                me = query.MemberId, gender = caller.WantedGender, womens = caller.WomensUniversity,
+                buckets = "[" + string.Join(",", buckets.Select(b => b.Id)) + "]",
             });
             // Profiles (their tags and hobbies are JSON) are built only for the members taken.
             var qualifying = rows.Select(r => (Row: r, Distance: Distance(r))).Where(q => q.Distance is not null).ToArray();
@@ -158,13 +164,16 @@ public sealed partial class NearbyRepository(MySqlDataSource dataSource)
                 new CommandDefinition(sql, parameters, cancellationToken: cancellationToken),
                 (draw, profile) => new Candidate(draw, profile), splitOn: nameof(PublicProfileRepository.Row.MemberId));
 
-        /// <summary>The distance when the candidate qualifies (within the radius, not excluded), else null.</summary>
+        /// <summary>
+        /// The coarse distance (CoarsePositions: between the two cells, at least 100 m) when the
+        /// candidate qualifies (within the radius, not excluded), else null.
+        /// </summary>
         private double? Distance(Candidate row)
         {
             if (excluded.Contains(row.MemberId))
                 return null;
-            var distance = GeoGrid.DistanceMeters(latitude, longitude, row.Draw.Latitude, row.Draw.Longitude);
-            return distance > 0 && distance <= query.RadiusMeters ? distance : null;
+            var distance = CoarsePositions.DistanceMeters(latitude, longitude, row.Draw.Latitude, row.Draw.Longitude);
+            return distance <= query.RadiusMeters ? distance : null;
         }
     }
 

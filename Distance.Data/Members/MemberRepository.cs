@@ -1,5 +1,7 @@
 using System.Data;
 using Dapper;
+using Distance.Data.Auth;
+using Distance.Data.Safety;
 using MySqlConnector;
 
 namespace Distance.Data.Members;
@@ -10,9 +12,13 @@ public sealed record NewMember(
 
 public enum SignUpOutcome { Created, PhoneTaken, UnknownReferrer }
 
-public sealed record SignUpResult(SignUpOutcome Outcome, long MemberId = 0);
+/// <param name="Suspended">The phone brought back enough reports from a deleted account to be suspended again.</param>
+public sealed record SignUpResult(SignUpOutcome Outcome, long MemberId = 0, bool Suspended = false);
 
-public sealed class MemberRepository(MySqlDataSource dataSource)
+/// <summary>The number of distinct counting reporters that suspends a member (Moderation options; registered by the host).</summary>
+public sealed record SuspensionThreshold(int Reporters);
+
+public sealed class MemberRepository(MySqlDataSource dataSource, PhoneHasher phoneHasher, SuspensionThreshold suspension)
 {
     private const int DuplicateKey = 1062;
 
@@ -50,7 +56,8 @@ public sealed class MemberRepository(MySqlDataSource dataSource)
 
     /// <summary>
     /// Creates the member and, for a referral, raises the referrer's room capacity (capped) in the same
-    /// transaction: either both happen or neither does.
+    /// transaction: either both happen or neither does. Reports and blocks a deleted account left
+    /// under this phone come back to the new member (Safety/PhoneHistory), suspension included.
     /// </summary>
     public async Task<SignUpResult> SignUpAsync(NewMember member, string? referrerPhone, int maxCapacity, CancellationToken cancellationToken)
     {
@@ -66,8 +73,10 @@ public sealed class MemberRepository(MySqlDataSource dataSource)
                     return new SignUpResult(SignUpOutcome.UnknownReferrer); // disposing the transaction rolls it back
             }
             var id = await InsertAsync(member, connection, transaction, cancellationToken);
+            var suspended = await PhoneHistory.RestoreAsync(
+                connection, transaction, id, phoneHasher.Hash(member.Phone), suspension.Reporters, Now(), cancellationToken);
             await transaction.CommitAsync(cancellationToken);
-            return new SignUpResult(SignUpOutcome.Created, id);
+            return new SignUpResult(SignUpOutcome.Created, id, suspended);
         }
         catch (MySqlException exception) when (exception.Number == DuplicateKey)
         {
@@ -91,21 +100,32 @@ public sealed class MemberRepository(MySqlDataSource dataSource)
         return await connection.ExecuteScalarAsync<bool>(new CommandDefinition(ExistsSql, new { id }, cancellationToken: cancellationToken));
     }
 
-    // Logins, their refresh tokens and reports on either side go with the member: nothing of a
-    // deleted member remains, and the phone number is free to sign up again.
+    // Logins and their refresh tokens go with the member, and the phone number is free to sign up
+    // again. Reports and blocks about the member stay under the phone's keyed hash (PhoneHistory).
     private const string DeleteSql = """
         DELETE rt FROM refresh_tokens rt JOIN logins l ON l.id = rt.login_id WHERE l.member_id = @id;
         DELETE FROM logins WHERE member_id = @id;
-        DELETE FROM reports WHERE reported_id = @id OR reporter_id = @id;
         DELETE FROM members WHERE id = @id;
         """;
+
+    private const string LockPhoneSql = "SELECT phone FROM members WHERE id = @id FOR UPDATE";
 
     /// <summary>Hard-deletes a member and its account rows in one transaction.</summary>
     public async Task DeleteAsync(long id, CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(IsolationLevel.RepeatableRead, cancellationToken);
+        var phone = await connection.ExecuteScalarAsync<string?>(new CommandDefinition(LockPhoneSql, new { id }, transaction, cancellationToken: cancellationToken));
+        if (phone is null)
+            return;
+        await PhoneHistory.ForgetAsync(connection, transaction, id, phoneHasher.Hash(phone), cancellationToken);
         await connection.ExecuteAsync(new CommandDefinition(DeleteSql, new { id }, transaction, cancellationToken: cancellationToken));
         await transaction.CommitAsync(cancellationToken);
+    }
+
+    private static DateTime Now()
+    {
+        var now = DateTime.UtcNow;
+        return new DateTime(now.Ticks - now.Ticks % TimeSpan.TicksPerMillisecond, DateTimeKind.Utc);
     }
 }

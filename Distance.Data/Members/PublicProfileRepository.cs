@@ -47,6 +47,21 @@ public sealed class PublicProfileRepository(MySqlDataSource dataSource)
     public async Task<PublicProfileRow?> FindAsync(long id, CancellationToken cancellationToken) =>
         (await FindAsync([id], cancellationToken)).GetValueOrDefault(id);
 
+    // A member who blocked the viewer is hidden from them (contract v2 "Blocking"): the block is never revealed as such.
+    private const string VisibleSql = $"""
+        SELECT {Columns}
+        FROM members m JOIN schools sc ON sc.code = m.school_code
+        WHERE m.id = @id AND NOT EXISTS (SELECT 1 FROM blocks b WHERE b.blocker_id = m.id AND b.blocked_id = @viewerId)
+        """;
+
+    /// <summary>The profile as <paramref name="viewerId"/> may see it: null when there is none or the member blocked the viewer.</summary>
+    public async Task<PublicProfileRow?> FindVisibleAsync(long id, long viewerId, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        var row = await connection.QuerySingleOrDefaultAsync<Row>(new CommandDefinition(VisibleSql, new { id, viewerId }, cancellationToken: cancellationToken));
+        return row?.ToProfile();
+    }
+
     /// <summary>A profile as <see cref="Columns"/> reads it: tags and hobbies still JSON text.</summary>
     internal sealed record Row(
         long MemberId, string Gender, string SchoolCode, string SchoolName, string Department, string Mbti,

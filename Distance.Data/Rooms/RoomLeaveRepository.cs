@@ -51,27 +51,62 @@ public sealed class RoomLeaveRepository(MySqlDataSource dataSource)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(IsolationLevel.ReadCommitted, cancellationToken);
+        var result = await LeaveAsync(connection, transaction, roomId, memberId, systemText, sentAt, cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return result;
+    }
+
+    /// <summary>A leave inside the caller's transaction (a block closes shared rooms this way, see Safety/PairSeparation).</summary>
+    internal static async Task<LeaveResult> LeaveAsync(
+        MySqlConnection connection, MySqlTransaction transaction, long roomId, long memberId, string systemText, DateTime sentAt, CancellationToken cancellationToken)
+    {
         var (rooms, members) = await LockAsync(connection, transaction, [roomId], cancellationToken);
         if (rooms.Count == 0 || !members.Any(m => m.MemberId == memberId && m.LeftAt is null))
             return new LeaveResult(LeaveOutcome.NotMember);
 
         var opponent = members.FirstOrDefault(m => m.MemberId != memberId && m.LeftAt is null);
-        LeaveResult result;
         if (opponent is null)
         {
             await connection.ExecuteAsync(new CommandDefinition(DeleteRoomSql, new { roomId }, transaction, cancellationToken: cancellationToken));
-            result = new LeaveResult(LeaveOutcome.Deleted);
+            return new LeaveResult(LeaveOutcome.Deleted);
         }
-        else
+        var seq = rooms[0].LastSeq + 1;
+        await connection.ExecuteAsync(new CommandDefinition(
+            LeaveSql, new { roomId, memberId, seq, sentAt, text = systemText }, transaction, cancellationToken: cancellationToken));
+        return new LeaveResult(LeaveOutcome.Left, opponent.MemberId,
+            new MessageRow(roomId, seq, null, MessageRow.SystemKind, systemText, sentAt, null));
+    }
+
+    // The member's inactive rooms beyond the newest @keep (by last activity): the oldest go first.
+    private const string InactiveBeyondSql = """
+        SELECT r.id
+        FROM room_members rm JOIN rooms r ON r.id = rm.room_id
+        WHERE rm.member_id = @memberId AND rm.left_at IS NULL AND r.status = 'inactive'
+        ORDER BY r.last_activity_at DESC, r.id DESC
+        LIMIT 18446744073709551615 OFFSET @keep
+        """;
+
+    /// <summary>
+    /// Keeps at most <paramref name="keep"/> inactive rooms in the member's list (issue #21: open
+    /// and leave loops cannot fill a victim's list). The member leaves each older one, which
+    /// deletes it when no one else is in it, as a leave always does.
+    /// </summary>
+    public async Task<IReadOnlyList<(long RoomId, LeaveResult Result)>> TrimInactiveAsync(
+        long memberId, int keep, string systemText, DateTime sentAt, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        var roomIds = (await connection.QueryAsync<long>(new CommandDefinition(
+            InactiveBeyondSql, new { memberId, keep }, cancellationToken: cancellationToken))).AsList();
+        var results = new List<(long, LeaveResult)>(roomIds.Count);
+        foreach (var roomId in roomIds)
         {
-            var seq = rooms[0].LastSeq + 1;
-            await connection.ExecuteAsync(new CommandDefinition(
-                LeaveSql, new { roomId, memberId, seq, sentAt, text = systemText }, transaction, cancellationToken: cancellationToken));
-            result = new LeaveResult(LeaveOutcome.Left, opponent.MemberId,
-                new MessageRow(roomId, seq, null, MessageRow.SystemKind, systemText, sentAt, null));
+            await using var transaction = await connection.BeginTransactionAsync(IsolationLevel.ReadCommitted, cancellationToken);
+            var result = await LeaveAsync(connection, transaction, roomId, memberId, systemText, sentAt, cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
+            if (result.Outcome != LeaveOutcome.NotMember)
+                results.Add((roomId, result));
         }
-        await transaction.CommitAsync(cancellationToken);
-        return result;
+        return results;
     }
 
     /// <summary>

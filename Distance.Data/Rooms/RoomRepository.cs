@@ -46,7 +46,15 @@ public sealed class RoomRepository(MySqlDataSource dataSource)
         LEFT JOIN room_members o ON o.room_id = r.id AND o.member_id <> me.member_id
         LEFT JOIN messages m ON m.room_id = r.id AND m.seq = r.last_seq
         WHERE me.member_id = @memberId AND (me.left_at IS NULL OR @includeLeft) AND (@roomId IS NULL OR r.id = @roomId)
+          AND (@beforeAt IS NULL OR (r.last_activity_at, r.id) < (@beforeAt, @beforeId))
         ORDER BY r.last_activity_at DESC, r.id DESC
+        LIMIT @limit
+        """;
+
+    private const string CursorSql = """
+        SELECT r.last_activity_at
+        FROM rooms r JOIN room_members me ON me.room_id = r.id AND me.member_id = @memberId AND me.left_at IS NULL
+        WHERE r.id = @roomId
         """;
 
     /// <summary>The room's access rule, or null when no such room exists.</summary>
@@ -76,22 +84,37 @@ public sealed class RoomRepository(MySqlDataSource dataSource)
         return (await connection.QueryAsync<long>(new CommandDefinition(ActiveRoomIdsSql, new { memberId }, cancellationToken: cancellationToken))).ToList();
     }
 
-    /// <summary>The member's current rooms (not left), most recent activity first.</summary>
-    public Task<IReadOnlyList<RoomSummaryRow>> SummariesAsync(long memberId, CancellationToken cancellationToken) =>
-        QuerySummariesAsync(memberId, null, false, cancellationToken);
+    /// <summary>
+    /// A page of the member's current rooms (not left), most recent activity first: at most
+    /// <paramref name="limit"/>, older than the room <paramref name="beforeRoomId"/> when given.
+    /// Null when that room is not in the member's list.
+    /// </summary>
+    public async Task<IReadOnlyList<RoomSummaryRow>?> SummariesAsync(long memberId, long? beforeRoomId, int limit, CancellationToken cancellationToken)
+    {
+        DateTime? beforeAt = null;
+        if (beforeRoomId is { } roomId)
+        {
+            await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+            beforeAt = await connection.ExecuteScalarAsync<DateTime?>(new CommandDefinition(CursorSql, new { memberId, roomId }, cancellationToken: cancellationToken));
+            if (beforeAt is null)
+                return null;
+        }
+        return await QuerySummariesAsync(memberId, null, false, beforeAt, beforeRoomId ?? 0, limit, cancellationToken);
+    }
 
     /// <summary>
     /// One room as the member sees it; null when the member is not in it. With
     /// <paramref name="includeLeft"/>, also a room the member has just left (for its last RoomUpdated).
     /// </summary>
     public async Task<RoomSummaryRow?> SummaryAsync(long memberId, long roomId, bool includeLeft, CancellationToken cancellationToken) =>
-        (await QuerySummariesAsync(memberId, roomId, includeLeft, cancellationToken)).FirstOrDefault();
+        (await QuerySummariesAsync(memberId, roomId, includeLeft, null, 0, 1, cancellationToken)).FirstOrDefault();
 
-    private async Task<IReadOnlyList<RoomSummaryRow>> QuerySummariesAsync(long memberId, long? roomId, bool includeLeft, CancellationToken cancellationToken)
+    private async Task<IReadOnlyList<RoomSummaryRow>> QuerySummariesAsync(
+        long memberId, long? roomId, bool includeLeft, DateTime? beforeAt, long beforeId, int limit, CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         var rows = await connection.QueryAsync<SummaryRow>(new CommandDefinition(
-            SummariesSql, new { memberId, roomId, includeLeft }, cancellationToken: cancellationToken));
+            SummariesSql, new { memberId, roomId, includeLeft, beforeAt, beforeId, limit }, cancellationToken: cancellationToken));
         return rows.Select(r => r.ToSummary()).ToList();
     }
 

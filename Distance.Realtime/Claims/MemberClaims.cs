@@ -9,6 +9,10 @@ public static class MemberClaims
     public const string MemberIdClaim = "sub";
     public const string LoginIdClaim = "sid";
 
+    /// <summary>The role claim; "operator" for members listed in Moderation:OperatorPhones (OperatorOptions).</summary>
+    public const string RoleClaim = "role";
+    public const string OperatorRole = "operator";
+
     public static long MemberId(this ClaimsPrincipal user) =>
         long.Parse(user.FindFirstValue(MemberIdClaim)!, System.Globalization.CultureInfo.InvariantCulture);
 

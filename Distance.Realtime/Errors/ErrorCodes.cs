@@ -38,7 +38,11 @@ public static class ErrorCodes
     public const string MessageInvalid = "message_invalid";
     public const string RoomNotFound = "room_not_found";
     public const string RoomInactive = "room_inactive";
+    public const string TooManyRooms = "too_many_rooms";
 
-    // Reports
+    // Safety and moderation
     public const string AlreadyReported = "already_reported";
+    public const string MemberNotFound = "member_not_found";
+    public const string TooManyReports = "too_many_reports";
+    public const string PhoneBanned = "phone_banned";
 }

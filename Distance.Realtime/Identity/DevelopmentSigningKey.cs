@@ -8,10 +8,10 @@ namespace Distance.Realtime.Identity;
 /// </summary>
 internal static class DevelopmentSigningKey
 {
-    public static string LoadOrCreate(string contentRoot)
+    public static string LoadOrCreate(string contentRoot, string fileName = "jwt-signing.key")
     {
         var folder = Path.Combine(FindRepoRoot(contentRoot), ".local");
-        var path = Path.Combine(folder, "jwt-signing.key");
+        var path = Path.Combine(folder, fileName);
         if (File.Exists(path))
             return File.ReadAllText(path).Trim();
 

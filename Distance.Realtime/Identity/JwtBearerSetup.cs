@@ -25,6 +25,7 @@ internal static class JwtBearerSetup
                 "Jwt:SigningKey must be a base64 key of at least 256 bits (generate one with `openssl rand -base64 32`).")
             .ValidateOnStart();
 
+        services.AddOperatorIdentity(environment);
         services.AddSingleton<AccessTokenIssuer>();
         services.AddSingleton<LoginRevocations>();
         services.AddSingleton<IUserIdProvider, MemberClaims.UserIdProvider>();

@@ -17,7 +17,7 @@ public sealed record Refreshed(RotationResult Result, TokenPair? Tokens);
 /// tokens that are stored only as SHA-256 and rotate on every use.
 /// </summary>
 public sealed class SessionTokens(
-    AccessTokenIssuer accessTokens, RefreshTokenRepository refreshTokens, IOptions<JwtOptions> jwt, TimeProvider clock)
+    AccessTokenIssuer accessTokens, RefreshTokenRepository refreshTokens, OperatorRoles operators, IOptions<JwtOptions> jwt, TimeProvider clock)
 {
     private const int RefreshTokenBytes = 32;
 
@@ -25,7 +25,7 @@ public sealed class SessionTokens(
     {
         var (token, hash, expiresAt) = NewRefreshToken();
         await refreshTokens.InsertAsync(hash, loginId, expiresAt, cancellationToken);
-        return Pair(memberId, loginId, token, expiresAt);
+        return await PairAsync(memberId, loginId, token, expiresAt, cancellationToken);
     }
 
     /// <summary>Exchanges a refresh token for a new pair; any outcome but Rotated comes without tokens.</summary>
@@ -34,7 +34,7 @@ public sealed class SessionTokens(
         var (token, hash, expiresAt) = NewRefreshToken();
         var result = await refreshTokens.RotateAsync(presentedHash, hash, expiresAt, clock.GetUtcNow().UtcDateTime, cancellationToken);
         return result.Outcome == RotationOutcome.Rotated
-            ? new Refreshed(result, Pair(result.MemberId, result.LoginId, token, expiresAt))
+            ? new Refreshed(result, await PairAsync(result.MemberId, result.LoginId, token, expiresAt, cancellationToken))
             : new Refreshed(result, null);
     }
 
@@ -58,9 +58,9 @@ public sealed class SessionTokens(
         return (Base64Url.EncodeToString(raw), SHA256.HashData(raw), expiresAt);
     }
 
-    private TokenPair Pair(long memberId, long loginId, string refreshToken, DateTime refreshExpiresAt)
+    private async Task<TokenPair> PairAsync(long memberId, long loginId, string refreshToken, DateTime refreshExpiresAt, CancellationToken cancellationToken)
     {
-        var access = accessTokens.Issue(memberId, loginId);
+        var access = accessTokens.Issue(memberId, loginId, await operators.IsOperatorAsync(memberId, cancellationToken));
         return new TokenPair(access.Token, access.ExpiresAt.UtcDateTime, refreshToken, refreshExpiresAt);
     }
 }

@@ -1,3 +1,4 @@
+using Distance.Data.Auth;
 using Distance.Data.Members;
 using Distance.Realtime.Errors;
 using Distance.Realtime.Notifications;
@@ -18,7 +19,7 @@ internal static class VerificationEndpoints
     }
 
     internal static async Task<Results<Accepted<CodeSent>, ValidationProblem, ProblemHttpResult>> RequestCode(
-        SmsCodeRequest request, HttpContext http, SmsVerification sms, MemberRepository members, Messenger messenger,
+        SmsCodeRequest request, HttpContext http, SmsVerification sms, MemberRepository members, BannedPhoneRepository banned, Messenger messenger,
         IOptions<AccountsOptions> options, AccountsLog log, CancellationToken cancellationToken)
     {
         var errors = new FieldErrors();
@@ -29,6 +30,8 @@ internal static class VerificationEndpoints
         if (errors.Any)
             return errors.ToProblem();
 
+        if (await banned.IsBannedAsync(phone!, cancellationToken))
+            return PhoneBanned();
         var registered = await members.PhoneExistsAsync(phone!, cancellationToken);
         if (request.Purpose == VerificationPurposes.SignUp && registered)
             return Problems.Create(StatusCodes.Status409Conflict, ErrorCodes.PhoneTaken, "This phone number already has an account.");
@@ -82,6 +85,10 @@ internal static class VerificationEndpoints
             _ => Problems.Create(StatusCodes.Status410Gone, ErrorCodes.CodeExpired, "No valid code for this phone; ask for a new one."),
         };
     }
+
+    /// <summary>An operator banned the phone (BannedPhoneRepository): no code, no sign-up.</summary>
+    internal static ProblemHttpResult PhoneBanned() =>
+        Problems.Create(StatusCodes.Status403Forbidden, ErrorCodes.PhoneBanned, "This phone number is banned.");
 
     internal static string Seconds(TimeSpan span) =>
         Math.Max(1, (long)Math.Ceiling(span.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);

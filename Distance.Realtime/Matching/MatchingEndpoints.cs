@@ -7,6 +7,7 @@ using Distance.Realtime.Errors;
 using Distance.Realtime.Identity;
 using Distance.Realtime.Members;
 using Distance.Realtime.Observability;
+using Distance.Realtime.Safety;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 
@@ -32,7 +33,7 @@ internal static partial class MatchingEndpoints
     // Query values are bound as text so that a malformed one gets the contract's errors map.
     public static async Task<Results<Ok<MatchesResponse>, ValidationProblem, ProblemHttpResult>> GetMatchesAsync(
         string? radiusMeters, string? otherSchools, string? count, ClaimsPrincipal user,
-        NearbyRepository nearby, DistanceMetrics metrics, ILoggerFactory loggers,
+        NearbyRepository nearby, ShownMembers shown, DistanceMetrics metrics, ILoggerFactory loggers,
         CancellationToken cancellationToken)
     {
         var errors = new Dictionary<string, string[]>();
@@ -53,7 +54,10 @@ internal static partial class MatchingEndpoints
             return Problems.Create(StatusCodes.Status409Conflict, ErrorCodes.LocationUnknown, "Send a location before asking for matches.");
         LogMatched(loggers.CreateLogger(typeof(MatchingEndpoints)), memberId, found.Count, radius, elapsed.TotalMilliseconds);
 
-        var matches = found.Select(m => new Match(PublicProfile.From(m.Profile), Math.Round(m.DistanceMeters, 1))).ToList();
+        // Whom the caller was shown may be reported by them for a day, even before any room (Safety).
+        await shown.RecordAsync(memberId, found.Select(m => m.Profile.MemberId).ToList());
+        // Coarse distances (contract v2): a multiple of 100 m, at least 100 (CoarsePositions).
+        var matches = found.Select(m => new Match(PublicProfile.From(m.Profile), m.DistanceMeters)).ToList();
         return TypedResults.Ok(new MatchesResponse(matches));
     }
 

@@ -1,3 +1,4 @@
+using System.Security.Claims;
 using Distance.Data.Members;
 using Distance.Data.Schools;
 using Distance.Realtime.Claims;
@@ -71,10 +72,12 @@ internal static class MembersSetup
 
     /// <summary>The public profile: <see cref="PublicProfile"/> has no phone number to leak.</summary>
     internal static async Task<Results<Ok<PublicProfile>, ProblemHttpResult>> GetMember(
-        long id, PublicProfileRepository profiles, CancellationToken cancellationToken)
+        long id, ClaimsPrincipal user, PublicProfileRepository profiles, CancellationToken cancellationToken)
     {
-        var row = await profiles.FindAsync(id, cancellationToken);
-        return row is null ? Problems.NotFound("No such member.") : TypedResults.Ok(PublicProfile.From(row));
+        var row = await profiles.FindVisibleAsync(id, user.MemberId(), cancellationToken);
+        return row is null
+            ? Problems.Create(StatusCodes.Status404NotFound, ErrorCodes.MemberNotFound, "No such member.")
+            : TypedResults.Ok(PublicProfile.From(row));
     }
 
     internal static async Task<Results<Ok<IReadOnlyList<SchoolRef>>, ValidationProblem>> SearchSchools(

@@ -23,7 +23,7 @@ internal static class SignUpEndpoint
 
     internal static async Task<Results<Created<SignedUp>, ValidationProblem, ProblemHttpResult>> SignUp(
         SignUpRequest request, VerificationTokens verificationTokens, SchoolRepository schools, MemberRepository members,
-        MemberAccountRepository accounts, LoginRepository logins, SessionTokens sessionTokens, Passwords passwords,
+        MemberAccountRepository accounts, LoginRepository logins, BannedPhoneRepository banned, SessionTokens sessionTokens, Passwords passwords,
         IOptions<AccountsOptions> options, AccountsLog log, CancellationToken cancellationToken)
     {
         var errors = new FieldErrors();
@@ -44,6 +44,8 @@ internal static class SignUpEndpoint
         {
             if (valid!.ReferrerPhone == claim.Phone)
                 return Problems.Validation("referrerPhone", "You cannot refer yourself.");
+            if (await banned.IsBannedAsync(claim.Phone, cancellationToken))
+                return VerificationEndpoints.PhoneBanned();
             var member = valid.Member with { Phone = claim.Phone };
             var result = await members.SignUpAsync(member, valid.ReferrerPhone, options.Value.ReferralCapacityCap, cancellationToken);
             switch (result.Outcome)
@@ -55,6 +57,9 @@ internal static class SignUpEndpoint
             }
             completed = true;
             log.SignedUp(result.MemberId, valid.ReferrerPhone is not null);
+            // The phone's reports from a deleted account came back and suspend the new one at once.
+            if (result.Suspended)
+                return Problems.Create(StatusCodes.Status403Forbidden, ErrorCodes.AccountDeactivated, "This account is suspended.");
 
             var loginId = await logins.StartAsync(result.MemberId, null, cancellationToken)
                           ?? throw new InvalidOperationException("A member that just signed up could not log in.");

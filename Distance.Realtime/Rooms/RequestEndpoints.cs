@@ -25,15 +25,17 @@ internal static class RequestEndpoints
         TypedResults.Ok(await views.IncomingAsync(user.MemberId(), cancellationToken));
 
     private static async Task<Results<Created<RoomResponse>, ProblemHttpResult>> AcceptAsync(
-        long requestId, ClaimsPrincipal user, RoomService rooms, CancellationToken cancellationToken)
+        long requestId, HttpContext http, RoomService rooms, CancellationToken cancellationToken)
     {
-        var accepted = await rooms.AcceptAsync(user.MemberId(), requestId, cancellationToken);
+        var accepted = await rooms.AcceptAsync(http.User.MemberId(), requestId, cancellationToken);
         return accepted.Result.Outcome switch
         {
             CreateRoomOutcome.Created or CreateRoomOutcome.Existing when accepted.Room is not null =>
                 TypedResults.Created("/api/rooms/" + accepted.Room.RoomId.ToString(CultureInfo.InvariantCulture), new RoomResponse(accepted.Room)),
             CreateRoomOutcome.CallerFull => Problems.Create(StatusCodes.Status409Conflict, ErrorCodes.RoomLimitReached, "You have no free room; leave one first."),
             CreateRoomOutcome.OpponentFull => Problems.Create(StatusCodes.Status409Conflict, ErrorCodes.RoomLimitReached, "The other member has no free room any more."),
+            CreateRoomOutcome.PairLimitReached => RoomEndpoints.TooManyRooms(http, accepted.Result.RetryAfter),
+            CreateRoomOutcome.MemberNotFound => RoomEndpoints.MemberNotFound(),
             _ => Problems.NotFound("No such request."),
         };
     }

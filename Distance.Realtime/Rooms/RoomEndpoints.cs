@@ -6,6 +6,7 @@ using Distance.Realtime.Errors;
 using Distance.Realtime.Identity;
 using Distance.Realtime.RateLimiting;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Options;
 
 namespace Distance.Realtime.Rooms;
 
@@ -25,9 +26,9 @@ internal static class RoomEndpoints
     }
 
     private static async Task<Results<Created<RoomResponse>, Ok<RoomResponse>, Accepted<RequestResponse>, ValidationProblem, ProblemHttpResult>> CreateAsync(
-        CreateRoomBody body, ClaimsPrincipal user, RoomService rooms, CancellationToken cancellationToken)
+        CreateRoomBody body, HttpContext http, RoomService rooms, CancellationToken cancellationToken)
     {
-        var callerId = user.MemberId();
+        var callerId = http.User.MemberId();
         if (body.MemberId is not { } opponentId || opponentId <= 0 || opponentId == callerId)
             return Problems.Validation("memberId", "The id of another member is required.");
 
@@ -39,12 +40,45 @@ internal static class RoomEndpoints
             CreateRoomOutcome.Requested when created.Request is not null => TypedResults.Accepted("/api/requests", new RequestResponse(created.Request)),
             CreateRoomOutcome.CallerUnverified => Problems.Create(StatusCodes.Status403Forbidden, ErrorCodes.StudentUnverified, "Only verified students may open rooms."),
             CreateRoomOutcome.CallerFull => Problems.Create(StatusCodes.Status409Conflict, ErrorCodes.RoomLimitReached, "You have no free room; leave one first."),
-            _ => Problems.NotFound("No such member."),
+            CreateRoomOutcome.PairLimitReached => TooManyRooms(http, created.Result.RetryAfter),
+            _ => MemberNotFound(),
         };
     }
 
-    private static async Task<Ok<IReadOnlyList<RoomSummary>>> ListAsync(ClaimsPrincipal user, RoomViews views, CancellationToken cancellationToken) =>
-        TypedResults.Ok(await views.ListAsync(user.MemberId(), cancellationToken));
+    /// <summary>The cap on new rooms per pair and day (issue #21), with the contract's Retry-After.</summary>
+    internal static ProblemHttpResult TooManyRooms(HttpContext http, TimeSpan retryAfter)
+    {
+        http.Response.Headers.RetryAfter = Math.Max(1, (long)Math.Ceiling(retryAfter.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
+        return Problems.Create(StatusCodes.Status429TooManyRequests, ErrorCodes.TooManyRooms, "You two have opened the most rooms a day allows.");
+    }
+
+    internal static ProblemHttpResult MemberNotFound() =>
+        Problems.Create(StatusCodes.Status404NotFound, ErrorCodes.MemberNotFound, "No such member.");
+
+    // Paged by a cursor: ?before= is the id of the last room of the previous page (newest activity first).
+    private static async Task<Results<Ok<IReadOnlyList<RoomSummary>>, ValidationProblem>> ListAsync(
+        string? before, string? limit, ClaimsPrincipal user, RoomViews views, IOptions<RoomsOptions> options, CancellationToken cancellationToken)
+    {
+        var o = options.Value;
+        var errors = new Dictionary<string, string[]>();
+        long? beforeRoomId = null;
+        if (before is not null)
+        {
+            if (long.TryParse(before, NumberStyles.None, CultureInfo.InvariantCulture, out var id) && id > 0)
+                beforeRoomId = id;
+            else
+                errors["before"] = ["before is the roomId of the last room of the previous page."];
+        }
+        var pageSize = o.RoomListPageSize;
+        if (limit is not null && !(int.TryParse(limit, NumberStyles.None, CultureInfo.InvariantCulture, out pageSize) && pageSize >= 1 && pageSize <= o.RoomListMaxPageSize))
+            errors["limit"] = [$"limit is 1–{o.RoomListMaxPageSize}."];
+        if (errors.Count > 0)
+            return Problems.Validation(errors);
+        var page = await views.ListAsync(user.MemberId(), beforeRoomId, pageSize, cancellationToken);
+        return page is null
+            ? Problems.Validation("before", "Not a room in your list.")
+            : TypedResults.Ok(page);
+    }
 
     private static async Task<Results<NoContent, ProblemHttpResult>> LeaveAsync(
         long roomId, ClaimsPrincipal user, RoomService rooms, CancellationToken cancellationToken) =>

@@ -2,6 +2,7 @@ using System.Globalization;
 using Distance.Data.Database;
 using Distance.Data.Members;
 using Distance.Data.Rooms;
+using Distance.Realtime.Safety;
 using Microsoft.Extensions.Options;
 
 namespace Distance.Realtime.Rooms;
@@ -21,7 +22,7 @@ public sealed partial class RoomService(
     /// <summary>POST /api/rooms: a new or existing room for the caller, or a request in the opponent's inbox.</summary>
     public async Task<Created> CreateAsync(long callerId, long opponentId, CancellationToken cancellationToken)
     {
-        var result = await creation.CreateOrRequestAsync(callerId, opponentId, cancellationToken);
+        var result = await creation.CreateOrRequestAsync(callerId, opponentId, options.Value.RoomsPerPairPerDay, cancellationToken);
         switch (result.Outcome)
         {
             case CreateRoomOutcome.Created:
@@ -41,7 +42,7 @@ public sealed partial class RoomService(
     /// <summary>Accepting a request opens the room (capacity is checked again).</summary>
     public async Task<Created> AcceptAsync(long memberId, long requestId, CancellationToken cancellationToken)
     {
-        var result = await creation.AcceptAsync(memberId, requestId, cancellationToken);
+        var result = await creation.AcceptAsync(memberId, requestId, options.Value.RoomsPerPairPerDay, cancellationToken);
         return result.Outcome switch
         {
             CreateRoomOutcome.Created => new Created(result, await AnnounceNewRoomAsync(result.RoomId, memberId, result.OpponentId, cancellationToken)),
@@ -52,10 +53,13 @@ public sealed partial class RoomService(
 
     public async Task<LeaveOutcome> LeaveAsync(long memberId, long roomId, CancellationToken cancellationToken)
     {
-        var me = await profiles.FindAsync(memberId, cancellationToken);
-        var sentAt = StoredTime.Now(clock);
-        var text = $"{me?.Nickname ?? "#" + memberId.ToString(CultureInfo.InvariantCulture)} left";
-        var result = await leaving.LeaveAsync(roomId, memberId, text, sentAt, cancellationToken);
+        var result = await leaving.LeaveAsync(roomId, memberId, await LeftTextAsync(memberId, cancellationToken), StoredTime.Now(clock), cancellationToken);
+        await AnnounceLeaveAsync(memberId, roomId, result, cancellationToken);
+        return result.Outcome;
+    }
+
+    private async Task AnnounceLeaveAsync(long memberId, long roomId, LeaveResult result, CancellationToken cancellationToken)
+    {
         if (result.Outcome == LeaveOutcome.Deleted)
         {
             await events.AccessChangedAsync(roomId, null);
@@ -69,8 +73,8 @@ public sealed partial class RoomService(
             await events.MembershipChangedAsync(
                 new RoomSignal(memberId, roomId, false, await views.FindAsync(memberId, roomId, includeLeft: true, cancellationToken)),
                 new RoomSignal(opponentId, roomId, false, await views.FindAsync(opponentId, roomId, cancellationToken)));
+            await TrimInactiveAsync(opponentId, cancellationToken);
         }
-        return result.Outcome;
     }
 
     public async Task<ConsentResult> ConsentAsync(long memberId, long roomId, CancellationToken cancellationToken)

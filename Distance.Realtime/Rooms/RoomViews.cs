@@ -8,9 +8,12 @@ namespace Distance.Realtime.Rooms;
 /// <summary>Builds the contract's room summaries and request views from rows and public profiles.</summary>
 public sealed class RoomViews(RoomRepository rooms, RoomRequestRepository requests, PublicProfileRepository profiles)
 {
-    public async Task<IReadOnlyList<RoomSummary>> ListAsync(long memberId, CancellationToken cancellationToken)
+    /// <summary>A page of the member's room list; null when <paramref name="beforeRoomId"/> is not one of their rooms.</summary>
+    public async Task<IReadOnlyList<RoomSummary>?> ListAsync(long memberId, long? beforeRoomId, int limit, CancellationToken cancellationToken)
     {
-        var rows = await rooms.SummariesAsync(memberId, cancellationToken);
+        var rows = await rooms.SummariesAsync(memberId, beforeRoomId, limit, cancellationToken);
+        if (rows is null)
+            return null;
         var opponents = await profiles.FindAsync(
             rows.Where(r => r.OpponentId is not null).Select(r => r.OpponentId!.Value).Distinct().ToList(), cancellationToken);
         return rows.Select(r => ToSummary(r, opponents)).ToList();

@@ -50,9 +50,9 @@ public sealed class RoomApi(DistanceFixture fixture)
     public async Task<RoomSummary> RoomAsync(TestMember member, long roomId) =>
         Assert.Single(await RoomsAsync(member), r => r.RoomId == roomId);
 
-    public async Task<HttpResponseMessage> PostAsync(TestMember member, string path, object? body = null)
+    public async Task<HttpResponseMessage> PostAsync(TestMember member, string path, object? body = null, DistanceNode? node = null)
     {
-        using var client = Client(member);
+        using var client = Client(member, node);
         return await client.PostAsJsonAsync(path, body ?? new { }).Within();
     }
 

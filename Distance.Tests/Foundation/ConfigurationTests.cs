@@ -11,6 +11,10 @@ public sealed class ConfigurationTests(DistanceFixture fixture)
     [InlineData("Jwt:SigningKey", "c2hvcnQ=", "Jwt:SigningKey")]
     [InlineData("Redis:ConnectionString", "", "ConnectionString")]
     [InlineData("Database:ConnectionString", "Server=127.0.0.1;Nonsense Key=1", "Database:ConnectionString")]
+    [InlineData("Moderation:PhoneHashKey", "", "Moderation:PhoneHashKey must be a base64 key of at least 256 bits")]
+    [InlineData("Moderation:PhoneHashKey", "c2hvcnQ=", "Moderation:PhoneHashKey must be a base64 key of at least 256 bits")]
+    [InlineData("Moderation:PhoneHashKey", "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=", "Moderation:PhoneHashKey is not random")]
+    [InlineData("Moderation:OperatorPhones:0", "not-a-phone", "Moderation:OperatorPhones")]
     public void ABadValueStopsTheBootWithAMessageNamingIt(string key, string value, string expectedInMessage)
     {
         var settings = new Dictionary<string, string?>(fixture.Settings);

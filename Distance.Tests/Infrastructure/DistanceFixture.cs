@@ -28,6 +28,7 @@ public sealed class DistanceFixture : IAsyncLifetime
             ["Redis:ConnectionString"] = TestServices.RedisConnection,
             ["Redis:KeyPrefix"] = KeyPrefix,
             ["Jwt:SigningKey"] = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)),
+            ["Moderation:PhoneHashKey"] = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)),
             ["Logging:LogLevel:Default"] = "Warning",
         };
         foreach (var (key, value) in RateLimitSettings.Generous)

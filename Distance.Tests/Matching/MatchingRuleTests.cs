@@ -23,22 +23,26 @@ public sealed class MatchingRuleTests(DistanceFixture fixture)
         Assert.Equal("location_unknown", body.GetProperty("code").GetString());
     }
 
+    // v2: distances are between ~100 m cells (CoarsePositions), so a point can be up to ~71 m from
+    // what decides; members are placed well clear of each boundary the test draws.
     [Fact]
-    public async Task MatchesLieWithinTheRadiusButNotAtTheCallersOwnSpot()
+    public async Task MatchesLieWithinTheRadiusInCoarseDistancesOfAtLeastOneHundredMetres()
     {
         var scene = new MatchingScene(fixture);
         var caller = await scene.MemberAsync(0, "male");
         var samePoint = await scene.MemberAsync(0);
-        var inside = await scene.MemberAsync(999, bearing: 40);
-        var outside = await scene.MemberAsync(1001, bearing: 220);
-        var near = await scene.MemberAsync(49, bearing: 90);
-        var beyondSmallRadius = await scene.MemberAsync(51, bearing: 270);
+        var inside = await scene.MemberAsync(700, bearing: 40);
+        var outside = await scene.MemberAsync(1_300, bearing: 220);
 
-        Assert.Equal(Ids(inside, near, beyondSmallRadius), await scene.MatchIdsAsync(caller, All));
-        Assert.Equal(Ids(near), await scene.MatchIdsAsync(caller, All + "&radiusMeters=50"));
+        Assert.Equal(Ids(samePoint, inside), await scene.MatchIdsAsync(caller, All));
         var found = await scene.MatchesAsync(caller, All);
-        Assert.InRange(found.Single(f => f.MemberId == inside.Id).DistanceMeters, 998.8, 999.2);
-        Assert.DoesNotContain(found, f => f.MemberId == samePoint.Id || f.MemberId == outside.Id);
+        Assert.Equal(100, found.Single(f => f.MemberId == samePoint.Id).DistanceMeters);
+        Assert.InRange(found.Single(f => f.MemberId == inside.Id).DistanceMeters, 600, 900);
+        Assert.All(found, f => Assert.Equal(0, f.DistanceMeters % 100));
+        Assert.DoesNotContain(found, f => f.MemberId == outside.Id);
+        // No answer is nearer than 100 m, so a smaller radius finds nobody.
+        Assert.Empty(await scene.MatchIdsAsync(caller, All + "&radiusMeters=99"));
+        Assert.Equal(Ids(samePoint), await scene.MatchIdsAsync(caller, All + "&radiusMeters=100"));
     }
 
     [Fact]
@@ -135,14 +139,14 @@ public sealed class MatchingRuleTests(DistanceFixture fixture)
             INSERT INTO reports (reported_id, reporter_id, reason, created_at)
             SELECT @c, 9000000000000 + seq, 'test', UTC_TIMESTAMP(3) FROM seq_1_to_{reporters};
             INSERT INTO reports (reported_id, reporter_id, reason, created_at) VALUES (@r, @c, 'test', UTC_TIMESTAMP(3));
-            """, new { c = caller.Id, r = reportedByCaller.Id });
+            """, new { c = caller.Id, r = reportedByCaller.Id }, TimeSpan.FromSeconds(90));
         try
         {
             Assert.Equal(Ids(stranger), await scene.MatchIdsAsync(caller, All));
         }
         finally
         {
-            await scene.ExecuteAsync("DELETE FROM reports WHERE reported_id = @c", new { c = caller.Id });
+            await scene.ExecuteAsync("DELETE FROM reports WHERE reported_id = @c", new { c = caller.Id }, TimeSpan.FromSeconds(90));
         }
     }
 

@@ -80,10 +80,10 @@ public sealed class MatchingScene(DistanceFixture fixture)
     public async Task<IReadOnlyList<long>> MatchIdsAsync(TestMember caller, string query = "") =>
         (await MatchesAsync(caller, query)).Select(m => m.MemberId).Order().ToList();
 
-    public async Task ExecuteAsync(string sql, object? parameters = null)
+    public async Task ExecuteAsync(string sql, object? parameters = null, TimeSpan? timeout = null)
     {
         await using var connection = new MySqlConnection(fixture.Settings["Database:ConnectionString"]);
-        await connection.ExecuteAsync(sql, parameters).Within();
+        await connection.ExecuteAsync(sql, parameters).Within(timeout);
     }
 
     public async Task<T> ScalarAsync<T>(string sql, object? parameters = null)

@@ -37,7 +37,9 @@ public sealed class QueryPlanTests(DistanceFixture fixture) : IAsyncLifetime
             SELECT seq, seq + 1, UTC_TIMESTAMP(3), UTC_TIMESTAMP(3) FROM seq_1_to_5000;
             INSERT INTO reports (reported_id, reporter_id, reason, created_at)
             SELECT seq, seq + 7, 'x', UTC_TIMESTAMP(3) FROM seq_1_to_5000;
-            ANALYZE TABLE members, location_buckets, location_slots, member_locations, rooms, reports;
+            INSERT INTO blocks (blocker_id, blocked_id, created_at)
+            SELECT seq, seq + 11, UTC_TIMESTAMP(3) FROM seq_1_to_5000;
+            ANALYZE TABLE members, location_buckets, location_slots, member_locations, rooms, reports, blocks;
             """).Within(TimeSpan.FromSeconds(60));
     }
 
@@ -70,7 +72,7 @@ public sealed class QueryPlanTests(DistanceFixture fixture) : IAsyncLifetime
     {
         var draws = "[" + string.Join(",", Enumerable.Range(0, 12).Select(i => $"[{i * 37 + 1},{i % 10}]")) + "]";
 
-        var plan = await ExplainAsync(NearbyRepository.DrawnCandidatesSql, new { me = 3, draws });
+        var plan = await ExplainAsync(NearbyRepository.DrawnCandidatesSql, new { me = 3, gender = "female", womens = false, draws });
 
         AssertReads(plan, "s", "PRIMARY");
         AssertReads(plan, "l", "PRIMARY");
@@ -87,24 +89,38 @@ public sealed class QueryPlanTests(DistanceFixture fixture) : IAsyncLifetime
         AssertReads(plan, "m", "PRIMARY");
         AssertReads(plan, "s", "PRIMARY");
         AssertReads(plan, "l", "PRIMARY");
-        Assert.Equal(["ix_reports_reporter", "ix_rooms_member_high", "ix_rooms_pair", "PRIMARY"],
-            plan.Where(r => r["table"] is "rooms" or "reports").Select(r => $"{r["key"]}").Order());
+        Assert.Equal(ExclusionKeys, plan.Where(r => r["table"] is "rooms" or "reports" or "blocks").Select(r => $"{r["key"]}").Order());
+        AssertNoScans(plan);
+    }
+
+    // Rooms by pair key and second-member index; blocks and reports (MeetingRules) by their keys
+    // and their reverse-direction indexes.
+    private static readonly string[] ExclusionKeys =
+        ["ix_blocks_blocked", "ix_reports_reporter", "ix_rooms_member_high", "ix_rooms_pair", "PRIMARY", "PRIMARY"];
+
+    [Fact]
+    public async Task TheCallersRoomsBlocksAndReportsAreIndexRanges()
+    {
+        var plan = await ExplainAsync(NearbyRepository.ExclusionsSql, new { me = 3 });
+
+        Assert.Equal(ExclusionKeys, plan.Select(r => $"{r["key"]}").Order());
         AssertNoScans(plan);
     }
 
     [Fact]
-    public async Task TheCallersRoomsAndReportsAreIndexRanges()
+    public async Task ThePairRuleOfRoomsIsKeyLookupsAndTheSameRanges()
     {
-        var plan = await ExplainAsync(NearbyRepository.ExclusionsSql, new { me = 3 });
+        var plan = await ExplainAsync(Distance.Data.Safety.MeetingRules.PairSql, new { me = 3, other = 4 });
 
-        Assert.Equal(["ix_reports_reporter", "ix_rooms_member_high", "ix_rooms_pair", "PRIMARY"], plan.Select(r => $"{r["key"]}").Order());
+        AssertReads(plan, "me", "PRIMARY");
+        AssertReads(plan, "m", "PRIMARY");
         AssertNoScans(plan);
     }
 
     [Fact]
     public async Task ReadingEveryMemberOfSomeBucketsUsesTheSlotKey()
     {
-        var plan = await ExplainAsync(NearbyRepository.AllCandidatesSql, new { me = 3, buckets = "[1,2,3,4]" });
+        var plan = await ExplainAsync(NearbyRepository.AllCandidatesSql, new { me = 3, gender = "female", womens = false, buckets = "[1,2,3,4]" });
 
         AssertReads(plan, "s", "PRIMARY");
         AssertReads(plan, "l", "PRIMARY");

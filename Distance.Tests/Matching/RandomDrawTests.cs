@@ -29,13 +29,14 @@ public sealed class RandomDrawTests(DistanceFixture fixture)
         var caller = await scene.MemberAsync(0, "male", "CAU");
         var qualifying = new List<long>();
         for (var i = 0; i < 60; i++)
-            qualifying.Add((await scene.MemberAsync(Random.Shared.Next(1, 900), "female", "CAU", Random.Shared.Next(360))).Id);
-        // In the same buckets but not qualifying: stale, or inside the cover yet beyond the radius.
+            qualifying.Add((await scene.MemberAsync(Random.Shared.Next(1, 750), "female", "CAU", Random.Shared.Next(360))).Id);
+        // In the same buckets but not qualifying: stale, or inside the cover yet beyond the radius
+        // (clear of it by more than the ~142 m that two snapped points can add).
         for (var i = 0; i < 20; i++)
         {
-            var stale = await scene.MemberAsync(Random.Shared.Next(1, 900), "female", "CAU", Random.Shared.Next(360));
+            var stale = await scene.MemberAsync(Random.Shared.Next(1, 750), "female", "CAU", Random.Shared.Next(360));
             await scene.ExecuteAsync("UPDATE members SET last_active_at = '2020-01-01' WHERE id = @id", new { id = stale.Id });
-            await scene.MemberAsync(1_050, "female", "CAU", Random.Shared.Next(360));
+            await scene.MemberAsync(1_200, "female", "CAU", Random.Shared.Next(360));
         }
         var nearby = fixture.NodeA.Service<NearbyRepository>();
 

@@ -12,12 +12,13 @@ public sealed class DeletionTests(DistanceFixture fixture)
     [Fact]
     public async Task DeletingTheAccountRevokesTokensClosesLiveConnectionsAndFreesThePhone()
     {
-        var member = await fixture.CreateMemberAsync().Within();
-        var reporter = await fixture.CreateMemberAsync().Within();
+        var member = await fixture.CreateMemberAsync(studentVerified: true).Within();
+        var reporter = await fixture.CreateMemberAsync("female", studentVerified: true).Within();
         using var memberClient = fixture.NodeA.CreateClientFrom(accessToken: member.AccessToken);
         using var reporterClient = fixture.NodeA.CreateClientFrom(accessToken: reporter.AccessToken);
+        Assert.Equal(HttpStatusCode.Created, (await reporterClient.PostAsJsonAsync("/api/rooms", new { memberId = member.Id }).Within()).StatusCode);
         Assert.Equal(HttpStatusCode.Created, (await reporterClient.PostAsJsonAsync("/api/reports", new { memberId = member.Id, reason = "spam" }).Within()).StatusCode);
-        Assert.Equal(HttpStatusCode.Created, (await memberClient.PostAsJsonAsync("/api/reports", new { memberId = reporter.Id, reason = "rude" }).Within()).StatusCode);
+        Assert.Equal(HttpStatusCode.Created, (await memberClient.PostAsJsonAsync("/api/reports", new { memberId = reporter.Id, reason = "other" }).Within()).StatusCode);
         await using var hub = fixture.NodeB.CreateHubConnection(member.AccessToken);
         var closed = new TaskCompletionSource();
         hub.Closed += _ => { closed.TrySetResult(); return Task.CompletedTask; };
@@ -29,10 +30,12 @@ public sealed class DeletionTests(DistanceFixture fixture)
         await closed.Task.Within(TimeSpan.FromSeconds(1)); // the socket is on the other node
         Assert.Equal(HttpStatusCode.Unauthorized, (await memberClient.GetAsync("/api/me").Within()).StatusCode);
         Assert.Null(await fixture.NodeA.Service<PublicProfileRepository>().FindAsync(member.Id, CancellationToken.None).Within());
-        await (await reporterClient.GetAsync($"/api/members/{member.Id}").Within()).AssertProblemAsync(HttpStatusCode.NotFound, "not_found");
+        await (await reporterClient.GetAsync($"/api/members/{member.Id}").Within()).AssertProblemAsync(HttpStatusCode.NotFound, "member_not_found");
         Assert.Equal(0, await fixture.ScalarAsync<long>("SELECT COUNT(*) FROM members WHERE id = @Id", member));
         Assert.Equal(0, await fixture.ScalarAsync<long>("SELECT COUNT(*) FROM logins WHERE member_id = @Id", member));
-        Assert.Equal(0, await fixture.ScalarAsync<long>("SELECT COUNT(*) FROM reports WHERE reported_id = @Id OR reporter_id = @Id", member));
+        // v2: reports on either side stay, under the phone's keyed hash (Safety/PhoneHistoryTests).
+        Assert.Equal(2, await fixture.ScalarAsync<long>(
+            "SELECT COUNT(*) FROM reports WHERE (reported_id = @Id AND reported_phone_hash IS NOT NULL) OR (reporter_id = @Id AND reporter_phone_hash IS NOT NULL)", member));
 
         var token = await fixture.NodeB.VerifyPhoneAsync(member.Phone);
         using var anonymous = fixture.NodeB.CreateClientFrom();

@@ -108,7 +108,7 @@ public sealed class MeTests(DistanceFixture fixture)
 
         var response = await client.GetAsync("/api/members/999999999").Within();
 
-        await response.AssertProblemAsync(HttpStatusCode.NotFound, "not_found");
+        await response.AssertProblemAsync(HttpStatusCode.NotFound, "member_not_found");
     }
 
     [Fact]

@@ -43,7 +43,7 @@ public sealed class RoomCapacityTests(DistanceFixture fixture)
     {
         var a = await api.MemberAsync();
         var b = await api.MemberAsync("female");
-        await FillAsync(b);
+        await FillAsync(b, "male");
         await using var bOnB = await ChatTestClient.ConnectAsync(fixture.NodeB, b);
 
         var first = await api.PostAsync(a, "/api/rooms", new { memberId = b.Id });
@@ -68,7 +68,7 @@ public sealed class RoomCapacityTests(DistanceFixture fixture)
     {
         var a = await api.MemberAsync();
         var b = await api.MemberAsync("female");
-        var bRooms = await FillAsync(b);
+        var bRooms = await FillAsync(b, "male");
         var requestId = await RequestAsync(a, b);
         await using var aOnA = await ChatTestClient.ConnectAsync(fixture.NodeA, a);
 
@@ -93,7 +93,7 @@ public sealed class RoomCapacityTests(DistanceFixture fixture)
     {
         var a = await api.MemberAsync();
         var b = await api.MemberAsync("female");
-        var bRooms = await FillAsync(b);
+        var bRooms = await FillAsync(b, "male");
         var requestId = await RequestAsync(a, b);
         await FillAsync(a);
         (await api.PostAsync(b, $"/api/rooms/{bRooms[0]}/leave")).EnsureSuccessStatusCode();
@@ -108,7 +108,7 @@ public sealed class RoomCapacityTests(DistanceFixture fixture)
     {
         var a = await api.MemberAsync();
         var b = await api.MemberAsync("female");
-        await FillAsync(b);
+        await FillAsync(b, "male");
         var requestId = await RequestAsync(a, b);
         using var aClient = api.Client(a);
         using var bClient = api.Client(b);
@@ -141,12 +141,15 @@ public sealed class RoomCapacityTests(DistanceFixture fixture)
         Assert.Equal(3, (await api.RoomsAsync(a)).Count);
     }
 
-    /// <summary>Gives <paramref name="member"/> three active rooms with fresh members; returns their ids.</summary>
-    private async Task<List<long>> FillAsync(TestMember member)
+    /// <summary>
+    /// Gives <paramref name="member"/> three active rooms with fresh members of
+    /// <paramref name="partnerGender"/> (the other gender: the meeting rules); returns their ids.
+    /// </summary>
+    private async Task<List<long>> FillAsync(TestMember member, string partnerGender = "female")
     {
         var rooms = new List<long>();
         for (var i = 0; i < 3; i++)
-            rooms.Add((await api.OpenRoomAsync(member, await api.MemberAsync("female"))).RoomId);
+            rooms.Add((await api.OpenRoomAsync(member, await api.MemberAsync(partnerGender))).RoomId);
         return rooms;
     }
 

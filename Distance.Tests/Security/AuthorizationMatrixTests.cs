@@ -80,9 +80,11 @@ public sealed class AuthorizationMatrixTests(SecurityFixture fixture)
     {
         var member = await fixture.Distance.SignUpAsync();
         var (other, _, roomId) = await api.PairAsync();
+        // Three verified members who met the member report them: suspended (contract v2).
         for (var i = 0; i < 3; i++)
         {
-            var reporter = await fixture.Distance.CreateMemberAsync();
+            var reporter = await api.MemberAsync("female");
+            Assert.True((await api.PostAsync(reporter, "/api/rooms", new { memberId = member.Id })).IsSuccessStatusCode);
             var filed = await api.PostAsync(reporter, "/api/reports", new { memberId = member.Id, reason = "spam" });
             Assert.Equal(HttpStatusCode.Created, filed.StatusCode);
         }
@@ -146,6 +148,51 @@ public sealed class AuthorizationMatrixTests(SecurityFixture fixture)
             Assert.Equal("room_not_found", (await Assert.ThrowsAsync<HubException>(call)).Message);
         await using var member = await ChatTestClient.ConnectAsync(Node, a);
         Assert.Empty(await member.SyncAsync(roomId, 0)); // nothing got in
+    }
+
+    [Fact]
+    public async Task EveryOperatorRouteRefusesAMemberWithoutTheOperatorRoleWith403()
+    {
+        var (member, other, _) = await api.PairAsync();
+        var routes = EndpointCatalog.Routes(Node).Where(r => r.Template.StartsWith("/api/admin", StringComparison.Ordinal)).ToList();
+
+        var wrong = new List<string>();
+        foreach (var route in routes)
+        {
+            var (status, code) = await CallAsync(route, route.Path(_ => other.Id.ToString()), member.AccessToken, body: new { reason = "x" });
+            if (status != HttpStatusCode.Forbidden || code != "forbidden")
+                wrong.Add($"{route} → {(int)status} {code}");
+        }
+
+        Assert.Equal(3, routes.Count);
+        Assert.Empty(wrong);
+        Assert.Equal("active", await fixture.Distance.ScalarAsync<string>("SELECT moderation FROM members WHERE id = @Id", other));
+    }
+
+    [Fact]
+    public async Task AMemberWhoBlockedTheCallerIsHiddenOnEveryRouteThatNamesAMember()
+    {
+        var blocker = await api.MemberAsync("female");
+        var caller = await api.MemberAsync();
+        await fixture.Distance.ExecuteAsync("INSERT INTO blocks (blocker_id, blocked_id, created_at) VALUES (@A, @B, UTC_TIMESTAMP(3))", new { A = blocker.Id, B = caller.Id });
+
+        var wrong = new List<string>();
+        foreach (var (method, path, body) in new (string, string, object?)[]
+                 {
+                     ("GET", $"/api/members/{blocker.Id}", null),
+                     ("POST", "/api/rooms", new { memberId = blocker.Id }),
+                     ("POST", "/api/blocks", new { memberId = blocker.Id }),
+                     ("POST", "/api/reports", new { memberId = blocker.Id, reason = "spam" }),
+                 })
+        {
+            using var client = Node.CreateClientFrom(accessToken: caller.AccessToken);
+            using var request = new HttpRequestMessage(new HttpMethod(method), path) { Content = body is null ? null : JsonContent.Create(body) };
+            using var response = await client.SendAsync(request).Within();
+            var code = await response.ProblemCodeAsync();
+            if (response.StatusCode != HttpStatusCode.NotFound || code != "member_not_found")
+                wrong.Add($"{method} {path} → {(int)response.StatusCode} {code}");
+        }
+        Assert.Empty(wrong);
     }
 
     private async Task<(HttpStatusCode Status, string? Code)> CallAsync(RouteInfo route, string path, string? token, object? body = null)

@@ -67,7 +67,7 @@ public sealed class PhoneExposureTests(SecurityFixture fixture)
         Assert.Equal(HttpStatusCode.OK, (await api.GetAsync(mb, "/api/requests")).StatusCode);
         using (var client = api.Client(mb))
             Assert.Equal(HttpStatusCode.NoContent, (await client.DeleteAsync($"/api/requests/{request.RequestId}").Within()).StatusCode);
-        Assert.Equal(HttpStatusCode.Created, (await api.PostAsync(mc, "/api/reports", new { memberId = a.Id, reason = "asked for my number" })).StatusCode);
+        Assert.Equal(HttpStatusCode.Created, (await api.PostAsync(mc, "/api/reports", new { memberId = b.Id, reason = "harassment", details = "asked for my number" })).StatusCode);
 
         // Sessions: login, refresh, logout, password reset.
         using (var anonymous = Distance.NodeB.CreateClientFrom())
@@ -91,6 +91,24 @@ public sealed class PhoneExposureTests(SecurityFixture fixture)
         using (var client = api.Client(d))
             Assert.Equal(HttpStatusCode.NoContent, (await client.DeleteAsync("/api/me").Within()).StatusCode);
         await hubB.NextRoomUpdateAsync(room2.RoomId);
+
+        // Blocks, a report with evidence, and the operators' queue, reinstate and ban.
+        var e = await Distance.CreateMemberAsync(studentVerified: true);
+        await Distance.ExecuteAsync("UPDATE members SET room_capacity = 3 WHERE id = @Id", new { b.Id });
+        var room3 = await api.OpenRoomAsync(e, mb);
+        await hubB.SendAsync(room3.RoomId, "hello, what is your number?");
+        Assert.Equal(HttpStatusCode.NoContent, (await api.PostAsync(ma, "/api/blocks", new { memberId = e.Id })).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await api.GetAsync(ma, "/api/blocks")).StatusCode);
+        Assert.Equal(HttpStatusCode.Created, (await api.PostAsync(e, "/api/reports", new { memberId = b.Id, reason = "other", roomId = room3.RoomId })).StatusCode);
+        var op = await Distance.CreateMemberAsync();
+        op = op with { AccessToken = Distance.NodeA.Service<Distance.Realtime.Identity.AccessTokenIssuer>().Issue(op.Id, op.LoginId, isOperator: true).Token };
+        Assert.Equal(HttpStatusCode.OK, (await api.GetAsync(op, "/api/admin/reports?status=open")).StatusCode);
+        Assert.Equal(HttpStatusCode.NoContent, (await api.PostAsync(op, $"/api/admin/members/{b.Id}/reinstate")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await api.GetAsync(op, "/api/admin/reports?status=resolved")).StatusCode);
+        Assert.Equal(HttpStatusCode.NoContent, (await api.PostAsync(op, $"/api/admin/members/{c.Id}/ban", new { reason = "spam" })).StatusCode);
+        using (var anonymous = Distance.NodeB.CreateClientFrom())
+            await (await anonymous.PostAsJsonAsync("/api/verifications/sms", new { phone = c.Phone, purpose = "signup" }).Within())
+                .AssertProblemAsync(HttpStatusCode.Forbidden, "phone_banned");
 
         Assert.Empty(Distance.PhoneLeaks.Violations);
         // The scanner did see the phones where they belong, so it was looking.

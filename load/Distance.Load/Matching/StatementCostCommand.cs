@@ -66,7 +66,7 @@ public static class StatementCostCommand
         var ranges = new CellRanges(cells);
         var bucketParameters = new Dictionary<string, object>
         {
-            ["school"] = caller.SchoolCode, ["gender"] = MatchingRules.WantedGender(caller.Gender, caller.WomensUniversity),
+            ["school"] = caller.SchoolCode, ["gender"] = caller.WantedGender,
             ["level"] = level,
         };
         foreach (var (name, value) in ranges.Bounds())
@@ -79,7 +79,7 @@ public static class StatementCostCommand
         [
             new("caller", NearbyRepository.CallerSql, new() { ["me"] = me }),
             new("buckets", bucketsSql, bucketParameters),
-            new("draws", NearbyRepository.DrawnCandidatesSql, new() { ["me"] = me, ["draws"] = draws }),
+            new("draws", NearbyRepository.DrawnCandidatesSql, new() { ["me"] = me, ["gender"] = caller.WantedGender, ["womens"] = caller.WomensUniversity, ["draws"] = draws }),
         ];
     }
 
