@@ -15,7 +15,8 @@ internal static class OperatorSetup
                 if (environment.IsDevelopment() && string.IsNullOrWhiteSpace(o.PhoneHashKey))
                     o.PhoneHashKey = DevelopmentSigningKey.LoadOrCreate(environment.ContentRootPath, "phone-hash.key");
                 // 010-1234-5678 and 01012345678 are the same phone, as everywhere in the contract.
-                o.OperatorPhones = o.OperatorPhones.Select(p => p.Replace("-", "", StringComparison.Ordinal).Trim()).ToArray();
+                // An empty entry (a deployment's unset variable) names nobody.
+                o.OperatorPhones = o.OperatorPhones.Select(p => p.Replace("-", "", StringComparison.Ordinal).Trim()).Where(p => p.Length > 0).ToArray();
             })
             .Validate(o => o.PhoneHashKeyBytes().Length >= 32,
                 "Moderation:PhoneHashKey must be a base64 key of at least 256 bits (generate one with `openssl rand -base64 32`).")
