@@ -20,7 +20,7 @@ public sealed class AuthorizationMatrixTests(SecurityFixture fixture)
 {
     private static readonly string[] AnonymousByDesign =
     [
-        "GET /dev/outbox", "GET /health/live", "GET /health/ready", "GET /metrics", "GET /api/schools/",
+        "GET /api/push/webpush-key", "GET /dev/outbox", "GET /health/live", "GET /health/ready", "GET /metrics", "GET /api/schools/",
         "POST /api/auth/login", "POST /api/auth/logout", "POST /api/auth/password-reset", "POST /api/auth/refresh",
         "POST /api/members", "POST /api/verifications/sms", "POST /api/verifications/sms/confirm",
     ];

@@ -60,10 +60,13 @@ public static class EndpointCatalog
     {
         var handler = endpoint.Metadata.GetMetadata<MethodInfo>();
         var routeNames = endpoint.RoutePattern.Parameters.Select(p => p.Name).ToHashSet(StringComparer.OrdinalIgnoreCase);
-        var query = handler?.GetParameters()
+        // A framework handler (the OpenAPI document) binds its own route values; only our handlers'
+        // parameters are inputs a client sends.
+        var ours = handler?.DeclaringType?.Assembly == typeof(Program).Assembly;
+        IReadOnlyList<ParameterInfo> query = !ours ? [] : handler!.GetParameters()
             .Where(p => IsSimple(p.ParameterType) && !routeNames.Contains(p.Name!)
                         && p.ParameterType != typeof(CancellationToken) && p.ParameterType != typeof(ClaimsPrincipal))
-            .ToList() ?? [];
+            .ToList();
         var anonymous = endpoint.Metadata.GetMetadata<IAllowAnonymous>() is not null || endpoint.Metadata.GetMetadata<IAuthorizeData>() is null;
         return new RouteInfo(method, endpoint.RoutePattern, anonymous, endpoint.Metadata.GetMetadata<IAcceptsMetadata>()?.RequestType, query);
     }
