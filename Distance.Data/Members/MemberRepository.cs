@@ -10,10 +10,11 @@ public sealed record NewMember(
     string Phone, string PasswordHash, string Gender, string SchoolCode, string College, string Department,
     string Mbti, string Character, IReadOnlyList<string> Tags, IReadOnlyList<string> Hobbies);
 
-public enum SignUpOutcome { Created, PhoneTaken, UnknownReferrer }
+public enum SignUpOutcome { Created, PhoneTaken }
 
+/// <param name="Referred">Whether a referrer with the given phone existed (and got the capacity).</param>
 /// <param name="Suspended">The phone brought back enough reports from a deleted account to be suspended again.</param>
-public sealed record SignUpResult(SignUpOutcome Outcome, long MemberId = 0, bool Suspended = false);
+public sealed record SignUpResult(SignUpOutcome Outcome, long MemberId = 0, bool Referred = false, bool Suspended = false);
 
 /// <summary>The number of distinct counting reporters that suspends a member (Moderation options; registered by the host).</summary>
 public sealed record SuspensionThreshold(int Reporters);
@@ -55,9 +56,10 @@ public sealed class MemberRepository(MySqlDataSource dataSource, PhoneHasher pho
         """;
 
     /// <summary>
-    /// Creates the member and, for a referral, raises the referrer's room capacity (capped) in the same
-    /// transaction: either both happen or neither does. Reports and blocks a deleted account left
-    /// under this phone come back to the new member (Safety/PhoneHistory), suspension included.
+    /// Creates the member and, for a referral by a known member, raises the referrer's room capacity
+    /// (capped) in the same transaction: either both happen or neither does. Reports and blocks a
+    /// deleted account left under this phone come back to the new member (Safety/PhoneHistory),
+    /// suspension included.
     /// </summary>
     public async Task<SignUpResult> SignUpAsync(NewMember member, string? referrerPhone, int maxCapacity, CancellationToken cancellationToken)
     {
@@ -65,18 +67,15 @@ public sealed class MemberRepository(MySqlDataSource dataSource, PhoneHasher pho
         await using var transaction = await connection.BeginTransactionAsync(IsolationLevel.RepeatableRead, cancellationToken);
         try
         {
-            if (referrerPhone is not null)
-            {
-                var found = await connection.ExecuteAsync(new CommandDefinition(
-                    RaiseCapacitySql, new { referrerPhone, maxCapacity }, transaction, cancellationToken: cancellationToken));
-                if (found == 0)
-                    return new SignUpResult(SignUpOutcome.UnknownReferrer); // disposing the transaction rolls it back
-            }
+            // An unknown referrer is ignored, not refused: a refusal would answer "is this phone
+            // registered?" to anyone holding a verification token, for free.
+            var referred = referrerPhone is not null && await connection.ExecuteAsync(new CommandDefinition(
+                RaiseCapacitySql, new { referrerPhone, maxCapacity }, transaction, cancellationToken: cancellationToken)) > 0;
             var id = await InsertAsync(member, connection, transaction, cancellationToken);
             var suspended = await PhoneHistory.RestoreAsync(
                 connection, transaction, id, phoneHasher.Hash(member.Phone), suspension.Reporters, Now(), cancellationToken);
             await transaction.CommitAsync(cancellationToken);
-            return new SignUpResult(SignUpOutcome.Created, id, suspended);
+            return new SignUpResult(SignUpOutcome.Created, id, referred, suspended);
         }
         catch (MySqlException exception) when (exception.Number == DuplicateKey)
         {

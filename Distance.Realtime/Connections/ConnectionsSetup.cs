@@ -22,6 +22,7 @@ internal static class ConnectionsSetup
                 hub.StatefulReconnectBufferSize = realtime.StatefulReconnectBufferSize;
                 hub.EnableDetailedErrors = false;
                 hub.AddFilter<HubRateLimitFilter>();
+                hub.AddFilter<ConnectionQuota>();
             })
             .AddJsonProtocol()
             .AddMessagePackProtocol()
@@ -39,6 +40,7 @@ internal static class ConnectionsSetup
 
         services.AddSingleton<LiveConnections>();
         services.AddSingleton<MemberDisconnects>();
+        services.AddSingleton<ConnectionQuota>();
         services.AddHostedService(sp => sp.GetRequiredService<MemberDisconnects>());
         return services;
     }
@@ -62,6 +64,10 @@ internal static class ConnectionsSetup
         {
             options.Transports = HubTransports;
             options.AllowStatefulReconnects = true;
+            // A connection lives no longer than the access token it connected with: a revoked or
+            // stolen token stops at its expiry even on a socket opened before; the client refreshes,
+            // reconnects and calls SyncRoom.
+            options.CloseOnAuthenticationExpiration = true;
             options.TransportMaxBufferSize = realtime.TransportMaxBufferSize;
             options.TransportSendTimeout = realtime.TransportSendTimeout;
             options.ApplicationMaxBufferSize = realtime.MaximumReceiveMessageSize;

@@ -10,9 +10,13 @@ public sealed class RealtimeOptions
     [Range(1024, 1024 * 1024)]
     public int MaximumReceiveMessageSize { get; set; } = 16 * 1024;
 
-    /// <summary>Bytes buffered for a client that does not read; past it the server applies backpressure.</summary>
+    /// <summary>
+    /// Bytes buffered towards a client that does not read; past it the server applies backpressure.
+    /// 32 KB holds ~20 of the largest chat messages (500 Korean characters, ~1.6 KB as JSON).
+    /// docs/security.md sums the per-connection budget.
+    /// </summary>
     [Range(4096, 16 * 1024 * 1024)]
-    public long TransportMaxBufferSize { get; set; } = 64 * 1024;
+    public long TransportMaxBufferSize { get; set; } = 32 * 1024;
 
     /// <summary>
     /// A single send to a client that takes longer than this closes the connection. This is what
@@ -24,7 +28,15 @@ public sealed class RealtimeOptions
     [Range(typeof(TimeSpan), "00:00:01", "00:05:00")]
     public TimeSpan TransportSendTimeout { get; set; } = TimeSpan.FromSeconds(10);
 
-    /// <summary>Messages kept for a client's stateful reconnect to the same node.</summary>
+    /// <summary>
+    /// Bytes kept per connection for a stateful reconnect to the same node (a blip of a few
+    /// seconds). 32 KB is ~20 large messages, more than a few seconds of one member's traffic;
+    /// a longer gap is closed by SyncRoom, as the contract says.
+    /// </summary>
     [Range(0, 16 * 1024 * 1024)]
-    public long StatefulReconnectBufferSize { get; set; } = 100_000;
+    public long StatefulReconnectBufferSize { get; set; } = 32 * 1024;
+
+    /// <summary>Live hub connections one member may hold across all nodes; a further one closes the oldest.</summary>
+    [Range(1, 100)]
+    public int MaxConnectionsPerMember { get; set; } = 5;
 }

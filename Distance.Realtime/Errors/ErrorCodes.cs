@@ -27,6 +27,10 @@ public static class ErrorCodes
     public const string AccountDeactivated = "account_deactivated";
     public const string RefreshReused = "refresh_reused";
     public const string EmailDomainMismatch = "email_domain_mismatch";
+    public const string EmailInUse = "email_in_use";
+    public const string TooManyAttempts = "too_many_attempts";
+    public const string SmsBudgetExhausted = "sms_budget_exhausted";
+    public const string PasswordMismatch = "password_mismatch";
 
     // Matching
     public const string LocationUnknown = "location_unknown";

@@ -1,7 +1,7 @@
 using Distance.Data.Auth;
 using Distance.Data.Members;
 using Distance.Realtime.Errors;
-using Distance.Realtime.Identity;
+using Distance.Realtime.Connections;
 using Distance.Realtime.Phones;
 using Microsoft.AspNetCore.Http.HttpResults;
 
@@ -22,8 +22,8 @@ internal static class AuthEndpoints
     }
 
     internal static async Task<Results<Ok<TokenPair>, ValidationProblem, ProblemHttpResult>> Login(
-        LoginRequest request, MemberAccountRepository accounts, LoginRepository logins, SessionTokens sessionTokens,
-        Passwords passwords, AccountsLog log, CancellationToken cancellationToken)
+        LoginRequest request, HttpContext http, MemberAccountRepository accounts, LoginRepository logins, SessionTokens sessionTokens,
+        PasswordWork passwords, LoginThrottle throttle, AccountsMetrics metrics, AccountsLog log, CancellationToken cancellationToken)
     {
         var errors = new FieldErrors();
         if (!PhoneNumbers.TryNormalize(request.Phone, out var phone))
@@ -35,24 +35,35 @@ internal static class AuthEndpoints
         if (errors.Any)
             return errors.ToProblem();
 
+        // Before any hashing: a phone under attack costs the guessers nothing more than a Redis call.
+        var wait = await throttle.WaitAsync(phone!);
+        if (wait > TimeSpan.Zero)
+            return TooManyAttempts(http, wait, metrics, log);
+
         var credentials = await accounts.FindCredentialsAsync(phone!, cancellationToken);
         if (credentials is null)
         {
-            passwords.VerifyDecoy(request.Password!);
+            if (!await passwords.VerifyDecoyAsync(request.Password!, cancellationToken))
+                return VerificationProblems.Busy(http);
+            await throttle.FailedAsync(phone!);
             log.LoginRefused("unknown phone");
             return InvalidCredentials();
         }
-        var (matches, rehash) = passwords.Verify(credentials.PasswordHash, request.Password!);
+        var verified = await passwords.VerifyAsync(credentials.PasswordHash, request.Password!, cancellationToken);
+        if (verified is not var (matches, rehash))
+            return VerificationProblems.Busy(http);
         if (!matches)
         {
+            await throttle.FailedAsync(phone!);
             log.LoginRefused("wrong password");
             return InvalidCredentials();
         }
+        await throttle.SucceededAsync(phone!);
         // Only after the right password, so a guesser cannot learn that an account is deactivated.
         if (credentials.Deactivated)
             return Deactivated(log);
-        if (rehash)
-            await accounts.SetPasswordHashAsync(credentials.Id, passwords.Hash(request.Password!), cancellationToken);
+        if (rehash && await passwords.HashAsync(request.Password!, cancellationToken) is { } upgraded)
+            await accounts.SetPasswordHashAsync(credentials.Id, upgraded, cancellationToken);
 
         var pushToken = string.IsNullOrWhiteSpace(request.PushToken) ? null : request.PushToken;
         var loginId = await logins.StartAsync(credentials.Id, pushToken, cancellationToken);
@@ -62,9 +73,18 @@ internal static class AuthEndpoints
         return TypedResults.Ok(await sessionTokens.IssueAsync(credentials.Id, loginId.Value, cancellationToken));
     }
 
+    internal static ProblemHttpResult TooManyAttempts(HttpContext http, TimeSpan wait, AccountsMetrics metrics, AccountsLog log)
+    {
+        metrics.Lockouts.Add(1, new KeyValuePair<string, object?>("kind", "login"));
+        log.LoginRefused("too many wrong passwords");
+        http.Response.Headers.RetryAfter = VerificationEndpoints.Seconds(wait);
+        return Problems.Create(StatusCodes.Status429TooManyRequests, ErrorCodes.TooManyAttempts,
+            "Too many wrong passwords for this phone; wait before trying again.");
+    }
+
     internal static async Task<Results<Ok<TokenPair>, ValidationProblem, ProblemHttpResult>> Refresh(
-        RefreshTokenRequest request, SessionTokens sessionTokens, LoginRevocations revocations, AccountsLog log,
-        CancellationToken cancellationToken)
+        RefreshTokenRequest request, SessionTokens sessionTokens, LoginRevocations revocations, MemberDisconnects disconnects,
+        AccountsLog log, CancellationToken cancellationToken)
     {
         if (string.IsNullOrEmpty(request.RefreshToken))
             return Problems.Validation("refreshToken", "Required.");
@@ -78,8 +98,10 @@ internal static class AuthEndpoints
             case RotationOutcome.Rotated:
                 return TypedResults.Ok(refreshed.Tokens!);
             case RotationOutcome.Reused:
-                // Two parties hold this login's tokens; neither can be trusted, so its access tokens stop too.
+                // Two parties hold this login's tokens; neither can be trusted, so its access tokens
+                // stop too, and its live connections close on every node.
                 await revocations.RevokeAsync([result.LoginId]);
+                await disconnects.DisconnectLoginEverywhereAsync(result.LoginId);
                 log.RefreshReused(result.LoginId, result.MemberId);
                 return Problems.Create(StatusCodes.Status401Unauthorized, ErrorCodes.RefreshReused,
                     "This refresh token was already used; the login is revoked. Log in again.");
@@ -92,7 +114,7 @@ internal static class AuthEndpoints
 
     internal static async Task<Results<NoContent, ValidationProblem, ProblemHttpResult>> Logout(
         RefreshTokenRequest request, RefreshTokenRepository refreshTokens, LoginRepository logins, LoginRevocations revocations,
-        AccountsLog log, CancellationToken cancellationToken)
+        MemberDisconnects disconnects, AccountsLog log, CancellationToken cancellationToken)
     {
         if (string.IsNullOrEmpty(request.RefreshToken))
             return Problems.Validation("refreshToken", "Required.");
@@ -105,13 +127,14 @@ internal static class AuthEndpoints
         // Idempotent: logging out a login that is already revoked changes nothing and still succeeds.
         await logins.EndAsync(loginId.Value, cancellationToken);
         await revocations.RevokeAsync([loginId.Value]);
+        await disconnects.DisconnectLoginEverywhereAsync(loginId.Value);
         log.LoggedOut(loginId.Value);
         return TypedResults.NoContent();
     }
 
     internal static async Task<Results<NoContent, ValidationProblem, ProblemHttpResult>> ResetPassword(
-        PasswordResetRequest request, VerificationTokens verificationTokens, MemberAccountRepository accounts,
-        MemberSessions sessions, Passwords passwords, AccountsLog log, CancellationToken cancellationToken)
+        PasswordResetRequest request, HttpContext http, VerificationTokens verificationTokens, MemberAccountRepository accounts,
+        MemberSessions sessions, PasswordWork passwords, AccountsLog log, CancellationToken cancellationToken)
     {
         var errors = new FieldErrors();
         if (string.IsNullOrWhiteSpace(request.VerificationToken))
@@ -120,7 +143,7 @@ internal static class AuthEndpoints
         if (errors.Any)
             return errors.ToProblem();
 
-        var hash = passwords.Hash(request.NewPassword!);
+        // The token before the hash: a forged token must not buy 100k PBKDF2 iterations.
         var claim = await verificationTokens.ClaimAsync(request.VerificationToken!, VerificationPurposes.PasswordReset);
         if (claim.Status == ClaimStatus.WrongPurpose)
             return VerificationProblems.WrongPurpose(VerificationPurposes.PasswordReset);
@@ -132,6 +155,9 @@ internal static class AuthEndpoints
             var memberId = await accounts.FindIdByPhoneAsync(claim.Phone, cancellationToken);
             if (memberId is null)
                 return Problems.NotFound("No account has this phone number.");
+            var hash = await passwords.HashAsync(request.NewPassword!, cancellationToken);
+            if (hash is null)
+                return VerificationProblems.Busy(http);
             await accounts.SetPasswordHashAsync(memberId.Value, hash, cancellationToken);
             completed = true;
             // Whoever knew the old password may be signed in: every session ends.

@@ -2,14 +2,17 @@ using StackExchange.Redis;
 
 namespace Distance.Realtime.Identity;
 
-/// <summary>A counter that allows <paramref name="Max"/> codes until the key expires after <paramref name="Window"/>.</summary>
-public sealed record CodeLimit(RedisKey Counter, int Max, TimeSpan Window);
+/// <summary>
+/// A counter that allows <paramref name="Max"/> codes until the key expires after <paramref name="Window"/>;
+/// a full counter refuses with <paramref name="Refusal"/>.
+/// </summary>
+public sealed record CodeLimit(RedisKey Counter, int Max, TimeSpan Window, IssueStatus Refusal = IssueStatus.LimitReached);
 
-public enum IssueStatus { Issued, TooSoon, LimitReached }
+public enum IssueStatus { Issued, TooSoon, LimitReached, BudgetExhausted }
 
 public sealed record IssueResult(IssueStatus Status, TimeSpan RetryAfter);
 
-public enum ConfirmStatus { Confirmed, Mismatch, Expired }
+public enum ConfirmStatus { Confirmed, Mismatch, Expired, Locked }
 
 public sealed record ConfirmResult(ConfirmStatus Status, string? Data = null);
 
@@ -20,27 +23,31 @@ public sealed record ConfirmResult(ConfirmStatus Status, string? Data = null);
 /// </summary>
 public sealed class OneTimeCodes(IDatabase redis)
 {
-    // KEYS: code, cooldown, counters…  ARGV: code, code ttl ms, cooldown ms, data, then (max, window ms) per counter.
+    // KEYS: code, cooldown, counters…  ARGV: code, code ttl ms (0: count only), cooldown ms, data,
+    // then (max, window ms, refusal status) per counter.
     private const string IssueScript = """
         local wait = redis.call('PTTL', KEYS[2])
         if wait > 0 then return {1, wait} end
         for i = 3, #KEYS do
           local used = tonumber(redis.call('GET', KEYS[i]) or '0')
-          if used >= tonumber(ARGV[5 + (i - 3) * 2]) then return {2, redis.call('PTTL', KEYS[i])} end
+          if used >= tonumber(ARGV[5 + (i - 3) * 3]) then return {tonumber(ARGV[7 + (i - 3) * 3]), redis.call('PTTL', KEYS[i])} end
         end
         for i = 3, #KEYS do
-          if redis.call('INCR', KEYS[i]) == 1 then redis.call('PEXPIRE', KEYS[i], ARGV[6 + (i - 3) * 2]) end
+          if redis.call('INCR', KEYS[i]) == 1 then redis.call('PEXPIRE', KEYS[i], ARGV[6 + (i - 3) * 3]) end
         end
         if tonumber(ARGV[3]) > 0 then redis.call('SET', KEYS[2], '1', 'PX', ARGV[3]) end
-        redis.call('DEL', KEYS[1])
-        redis.call('HSET', KEYS[1], 'code', ARGV[1], 'data', ARGV[4], 'attempts', '0')
-        redis.call('PEXPIRE', KEYS[1], ARGV[2])
+        if tonumber(ARGV[2]) > 0 then
+          redis.call('DEL', KEYS[1])
+          redis.call('HSET', KEYS[1], 'code', ARGV[1], 'data', ARGV[4], 'attempts', '0')
+          redis.call('PEXPIRE', KEYS[1], ARGV[2])
+        end
         return {0, 0}
         """;
 
     /// <summary>
     /// Stores <paramref name="code"/> (replacing an earlier one) unless the resend spacing or a
-    /// limit forbids it; counts it against every limit.
+    /// limit forbids it; counts it against every limit. A zero <paramref name="lifetime"/> counts
+    /// and spaces without storing a code (an answer that must cost what a sent code costs).
     /// </summary>
     public async Task<IssueResult> IssueAsync(
         RedisKey codeKey, string code, string data, TimeSpan lifetime, RedisKey cooldownKey, TimeSpan cooldown, IReadOnlyList<CodeLimit> limits)
@@ -49,7 +56,7 @@ public sealed class OneTimeCodes(IDatabase redis)
         RedisValue[] values =
         [
             code, Milliseconds(lifetime), Milliseconds(cooldown), data,
-            .. limits.SelectMany(l => new RedisValue[] { l.Max, Milliseconds(l.Window) }),
+            .. limits.SelectMany(l => new RedisValue[] { l.Max, Milliseconds(l.Window), (int)l.Refusal }),
         ];
         var result = (RedisResult[])(await redis.ScriptEvaluateAsync(IssueScript, keys, values))!;
         var status = (IssueStatus)(int)result[0];

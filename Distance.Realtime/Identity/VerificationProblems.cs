@@ -3,7 +3,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Distance.Realtime.Identity;
 
-/// <summary>The answers every use of a verification token shares (sign-up, password reset).</summary>
+/// <summary>The answers every use of a verification token shares (sign-up, password reset), and the busy hasher's.</summary>
 internal static class VerificationProblems
 {
     /// <summary>An unknown, used or expired token means "verify again": 410, like an expired code.</summary>
@@ -12,6 +12,13 @@ internal static class VerificationProblems
 
     internal static ValidationProblem WrongPurpose(string purpose) =>
         Problems.Validation("verificationToken", $"This token was not issued for {purpose}.");
+
+    /// <summary>The node's password hashing is saturated: 503, come back in a second (see <see cref="PasswordWork"/>).</summary>
+    internal static ProblemHttpResult Busy(HttpContext http)
+    {
+        http.Response.Headers.RetryAfter = "1";
+        return Problems.Create(StatusCodes.Status503ServiceUnavailable, ErrorCodes.Unavailable, "The server is busy; retry in a moment.");
+    }
 }
 
 internal static class PasswordRules

@@ -30,7 +30,9 @@ internal static class MembersSetup
         members.MapDelete("/me", DeleteMe);
         members.MapGet("/members/{id:long}", GetMember);
         // Sign-up is how a client gets its first token: anonymous, and limited per IP like the SMS codes it follows.
-        app.MapGroup("/api").WithTags("Accounts").AllowAnonymous().RequireRateLimiting(RateLimitPolicies.Verification).MapSignUp();
+        // Sign-up answers with tokens: no-store, like the identity routes.
+        app.MapGroup("/api").WithTags("Accounts").AllowAnonymous().RequireRateLimiting(RateLimitPolicies.Verification)
+            .AddEndpointFilter(IdentitySetup.NoStore).MapSignUp();
         // Anonymous: a client picks the school before it has an account.
         app.MapGroup("/api/schools").WithTags("Members").AllowAnonymous().MapGet("", SearchSchools);
         return app;

@@ -22,17 +22,18 @@ internal static class SignUpEndpoint
     private sealed record ValidSignUp(NewMember Member, string? ReferrerPhone);
 
     internal static async Task<Results<Created<SignedUp>, ValidationProblem, ProblemHttpResult>> SignUp(
-        SignUpRequest request, VerificationTokens verificationTokens, SchoolRepository schools, MemberRepository members,
-        MemberAccountRepository accounts, LoginRepository logins, BannedPhoneRepository banned, SessionTokens sessionTokens, Passwords passwords,
+        SignUpRequest request, HttpContext http, VerificationTokens verificationTokens, SchoolRepository schools, MemberRepository members,
+        MemberAccountRepository accounts, LoginRepository logins, BannedPhoneRepository banned, SessionTokens sessionTokens, PasswordWork passwords,
         IOptions<AccountsOptions> options, AccountsLog log, CancellationToken cancellationToken)
     {
         var errors = new FieldErrors();
-        var valid = Validate(request, errors, passwords);
+        var valid = Validate(request, errors);
         if (valid is not null && await schools.FindAsync(valid.Member.SchoolCode, cancellationToken) is null)
             errors.Add("schoolCode", "Not a known school code (see GET /api/schools).");
         if (errors.Any)
             return errors.ToProblem();
 
+        // The token before the hash: a forged token must not buy 100k PBKDF2 iterations.
         // Claimed, not consumed: every failure below gives the token back.
         var claim = await verificationTokens.ClaimAsync(request.VerificationToken!, VerificationPurposes.SignUp);
         if (claim.Status == ClaimStatus.WrongPurpose)
@@ -46,17 +47,15 @@ internal static class SignUpEndpoint
                 return Problems.Validation("referrerPhone", "You cannot refer yourself.");
             if (await banned.IsBannedAsync(claim.Phone, cancellationToken))
                 return VerificationEndpoints.PhoneBanned();
-            var member = valid.Member with { Phone = claim.Phone };
+            var hash = await passwords.HashAsync(request.Password!, cancellationToken);
+            if (hash is null)
+                return VerificationProblems.Busy(http);
+            var member = valid.Member with { Phone = claim.Phone, PasswordHash = hash };
             var result = await members.SignUpAsync(member, valid.ReferrerPhone, options.Value.ReferralCapacityCap, cancellationToken);
-            switch (result.Outcome)
-            {
-                case SignUpOutcome.PhoneTaken:
-                    return Problems.Create(StatusCodes.Status409Conflict, ErrorCodes.PhoneTaken, "This phone number already has an account.");
-                case SignUpOutcome.UnknownReferrer:
-                    return Problems.Validation("referrerPhone", "No member has this phone number.");
-            }
+            if (result.Outcome == SignUpOutcome.PhoneTaken)
+                return Problems.Create(StatusCodes.Status409Conflict, ErrorCodes.PhoneTaken, "This phone number already has an account.");
             completed = true;
-            log.SignedUp(result.MemberId, valid.ReferrerPhone is not null);
+            log.SignedUp(result.MemberId, result.Referred);
             // The phone's reports from a deleted account came back and suspend the new one at once.
             if (result.Suspended)
                 return Problems.Create(StatusCodes.Status403Forbidden, ErrorCodes.AccountDeactivated, "This account is suspended.");
@@ -75,7 +74,7 @@ internal static class SignUpEndpoint
         }
     }
 
-    private static ValidSignUp? Validate(SignUpRequest request, FieldErrors errors, Passwords passwords)
+    private static ValidSignUp? Validate(SignUpRequest request, FieldErrors errors)
     {
         if (string.IsNullOrWhiteSpace(request.VerificationToken))
             errors.Add("verificationToken", "Required: confirm the phone first (POST /api/verifications/sms/confirm).");
@@ -96,8 +95,8 @@ internal static class SignUpEndpoint
         if (errors.Any)
             return null;
 
-        // Hashing is the slow part: only for a request that is otherwise valid.
-        var member = new NewMember("", passwords.Hash(request.Password!), gender, schoolCode.ToUpperInvariant(), college, department,
+        // The hash comes later, after the token is claimed.
+        var member = new NewMember("", "", gender, schoolCode.ToUpperInvariant(), college, department,
             mbti, character, tags, hobbies);
         return new ValidSignUp(member, referrer);
     }

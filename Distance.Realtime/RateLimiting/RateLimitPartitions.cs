@@ -1,5 +1,3 @@
-using System.Net;
-using System.Net.Sockets;
 using System.Security.Claims;
 using System.Threading.RateLimiting;
 using Distance.Realtime.Claims;
@@ -17,7 +15,7 @@ namespace Distance.Realtime.RateLimiting;
 /// </summary>
 public sealed class RateLimitPartitions(
     IConnectionMultiplexer redis, RedisLimiterGuard guard, IOptions<RateLimitingOptions> options, IOptions<RedisOptions> redisOptions,
-    TimeProvider clock)
+    NegotiatedConnections negotiated, TimeProvider clock)
 {
     public RateLimitingOptions Options => options.Value;
 
@@ -28,7 +26,7 @@ public sealed class RateLimitPartitions(
             return RateLimitPartition.GetNoLimiter("exempt");
         var member = MemberOf(context.User);
         return member is null
-            ? Bucket(RateLimitPolicies.Global, "ip:" + ClientAddress(context), options.Value.Anonymous)
+            ? Bucket(RateLimitPolicies.Global, "ip:" + ClientAddresses.Of(context), options.Value.Anonymous)
             : Bucket(RateLimitPolicies.Global, "m:" + member, options.Value.Member);
     }
 
@@ -38,7 +36,7 @@ public sealed class RateLimitPartitions(
         if (!options.Value.Enabled)
             return RateLimitPartition.GetNoLimiter("disabled");
         var member = MemberOf(context.User);
-        var key = member is null ? "ip:" + ClientAddress(context) : "m:" + member;
+        var key = member is null ? "ip:" + ClientAddresses.Of(context) : "m:" + member;
         return Bucket(policy, key, options.Value.For(policy));
     }
 
@@ -52,37 +50,21 @@ public sealed class RateLimitPartitions(
             $"{redisOptions.Value.KeyPrefix}rl:{key}", policy, limit, redis, guard, clock));
 
     /// <summary>
-    /// Probes and scrapes must never be refused. Hub requests of an established connection (they
-    /// carry its <c>?id=</c>: the WebSocket after negotiate, SSE, long polls and sends) are limited
+    /// Probes and scrapes must never be refused. The transport requests of a connection this node
+    /// negotiated (they carry its <c>?id=</c>: the WebSocket, SSE, long polls and sends) are limited
     /// per hub method by <see cref="HubRateLimitFilter"/> instead; a long-polling client makes one
-    /// request per poll, which says nothing about abuse. Every new connection attempt (negotiate,
-    /// or a WebSocket that skips it) counts.
+    /// request per poll, which says nothing about abuse. Every new connection attempt counts: the
+    /// negotiate request (whatever query it carries), a WebSocket that skips negotiation, and any
+    /// request whose id this node never issued.
     /// </summary>
-    private static bool IsExempt(HttpRequest request) =>
+    private bool IsExempt(HttpRequest request) =>
         request.Path.StartsWithSegments("/health")
         || request.Path.StartsWithSegments("/metrics")
-        || (request.Path.StartsWithSegments("/hubs") && request.Query.ContainsKey("id"));
+        || (request.Path.StartsWithSegments("/hubs")
+            && !request.Path.Value!.EndsWith("/negotiate", StringComparison.OrdinalIgnoreCase)
+            && request.Query.TryGetValue("id", out var id)
+            && negotiated.Knows(id.ToString()));
 
     private static string? MemberOf(ClaimsPrincipal user) =>
         user.Identity?.IsAuthenticated == true ? user.FindFirstValue(MemberClaims.MemberIdClaim) : null;
-
-    /// <summary>
-    /// The connection's address (already replaced by X-Forwarded-For when, and only when, the peer
-    /// is a trusted proxy). IPv6 clients are keyed by their /64: one subscriber owns the whole prefix.
-    /// </summary>
-    public static string ClientAddress(HttpContext context)
-    {
-        var address = context.Connection.RemoteIpAddress;
-        if (address is null)
-            return "unknown";
-        if (address.IsIPv4MappedToIPv6)
-            address = address.MapToIPv4();
-        if (address.AddressFamily == AddressFamily.InterNetworkV6)
-        {
-            var bytes = address.GetAddressBytes();
-            Array.Clear(bytes, 8, 8);
-            return new IPAddress(bytes) + "/64";
-        }
-        return address.ToString();
-    }
 }

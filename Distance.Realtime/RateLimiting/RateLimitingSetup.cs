@@ -18,6 +18,7 @@ internal static class RateLimitingSetup
 
         services.AddSingleton<RedisLimiterGuard>();
         services.AddSingleton<RateLimitPartitions>();
+        services.AddSingleton<NegotiatedConnections>();
         services.AddSingleton<HubRateLimiter>();
         services.AddSingleton<HubRateLimitFilter>();
         services.AddHostedService<RateLimitMetricsWarmUp>();

@@ -7,15 +7,16 @@ using StackExchange.Redis;
 namespace Distance.Realtime.StudentVerification;
 
 /// <summary>
-/// School e-mail codes: 6 characters of [0-9A-Z], stored per address in Redis with the member that
-/// asked for it. The confirm route names no address, so a per-member pointer says which one is pending.
+/// School e-mail codes: 6 characters of [0-9A-Z], stored in Redis per member AND address: another
+/// student of the same school asking for the same address gets a code of their own and cannot void
+/// the first one's. The confirm route names no address, so a per-member pointer says which one is pending.
 /// </summary>
 public sealed class SchoolEmailVerification(OneTimeCodes codes, IDatabase redis, IOptions<StudentVerificationOptions> options)
 {
     private const string Alphabet = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ";
 
-    private static RedisKey CodeKey(string address) => "school-email:code:" + address;
-    private static RedisKey CooldownKey(string address) => "school-email:resend:" + address;
+    private static RedisKey CodeKey(long memberId, string address) => $"school-email:code:{Id(memberId)}:{address}";
+    private static RedisKey CooldownKey(long memberId, string address) => $"school-email:resend:{Id(memberId)}:{address}";
     private static RedisKey PendingKey(long memberId) => "school-email:pending:" + Id(memberId);
     private static RedisKey DailyKey(long memberId) => "school-email:day:" + Id(memberId);
 
@@ -26,7 +27,7 @@ public sealed class SchoolEmailVerification(OneTimeCodes codes, IDatabase redis,
         var o = options.Value;
         // A rolling day from the member's first code: this limit only guards against mail flooding.
         CodeLimit[] limits = [new(DailyKey(memberId), o.DailyLimitPerMember, TimeSpan.FromDays(1))];
-        var result = await codes.IssueAsync(CodeKey(address), code, Id(memberId), o.CodeLifetime, CooldownKey(address), o.ResendInterval, limits);
+        var result = await codes.IssueAsync(CodeKey(memberId, address), code, Id(memberId), o.CodeLifetime, CooldownKey(memberId, address), o.ResendInterval, limits);
         if (result.Status == IssueStatus.Issued)
             await redis.StringSetAsync(PendingKey(memberId), address, o.CodeLifetime);
         return result;
@@ -34,18 +35,18 @@ public sealed class SchoolEmailVerification(OneTimeCodes codes, IDatabase redis,
 
     public async Task WithdrawAsync(long memberId, string address)
     {
-        await codes.WithdrawAsync(CodeKey(address), CooldownKey(address));
+        await codes.WithdrawAsync(CodeKey(memberId, address), CooldownKey(memberId, address));
         await redis.KeyDeleteAsync(PendingKey(memberId));
     }
 
-    public async Task<ConfirmStatus> ConfirmAsync(long memberId, string code)
+    /// <summary>Checks the member's pending code; on a match also says which address it verified.</summary>
+    public async Task<(ConfirmStatus Status, string? Address)> ConfirmAsync(long memberId, string code)
     {
         var address = await redis.StringGetAsync(PendingKey(memberId));
         if (address.IsNull)
-            return ConfirmStatus.Expired;
-        // The code must be this member's: another member asking for the same address replaces it.
-        var result = await codes.ConfirmAsync(CodeKey(address.ToString()), code, options.Value.CodeMaxAttempts, expectedData: Id(memberId));
-        return result.Status;
+            return (ConfirmStatus.Expired, null);
+        var result = await codes.ConfirmAsync(CodeKey(memberId, address.ToString()), code, options.Value.CodeMaxAttempts, expectedData: Id(memberId));
+        return (result.Status, result.Status == ConfirmStatus.Confirmed ? address.ToString() : null);
     }
 
     public Task ForgetAsync(long memberId) => redis.KeyDeleteAsync(PendingKey(memberId));

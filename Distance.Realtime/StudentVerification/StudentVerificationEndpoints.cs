@@ -30,8 +30,8 @@ internal static class StudentVerificationEndpoints
 
     internal static async Task<Results<Accepted<CodeSent>, ValidationProblem, ProblemHttpResult>> RequestCode(
         SchoolEmailRequest request, HttpContext http, MemberAccountRepository accounts, SchoolRepository schools,
-        SchoolEmailVerification verification, Messenger messenger, IOptions<StudentVerificationOptions> options,
-        CancellationToken cancellationToken)
+        SchoolEmailVerification verification, SchoolEmailRepository schoolEmails, Messenger messenger,
+        IOptions<StudentVerificationOptions> options, CancellationToken cancellationToken)
     {
         var email = request.Email?.Trim().ToLowerInvariant() ?? "";
         if (email.Length > MaxEmailLength || !MailAddress.TryCreate(email, out var parsed) || parsed.Address != email || !parsed.Host.Contains('.'))
@@ -45,6 +45,9 @@ internal static class StudentVerificationEndpoints
         if (!domains.Contains(parsed.Host, StringComparer.Ordinal))
             return Problems.Create(StatusCodes.Status422UnprocessableEntity, ErrorCodes.EmailDomainMismatch,
                 "The address is not one of your school's e-mail domains.");
+
+        if (await schoolEmails.InUseByAnotherAsync(email, memberId, cancellationToken))
+            return EmailInUse();
 
         var code = SchoolEmailVerification.NewCode();
         var issued = await verification.IssueAsync(memberId, email, code);
@@ -69,7 +72,7 @@ internal static class StudentVerificationEndpoints
     }
 
     internal static async Task<Results<NoContent, ValidationProblem, ProblemHttpResult>> ConfirmCode(
-        SchoolEmailConfirmRequest request, HttpContext http, SchoolEmailVerification verification, MemberAccountRepository accounts,
+        SchoolEmailConfirmRequest request, HttpContext http, SchoolEmailVerification verification, SchoolEmailRepository schoolEmails,
         CancellationToken cancellationToken)
     {
         var errors = new FieldErrors();
@@ -78,16 +81,25 @@ internal static class StudentVerificationEndpoints
             return errors.ToProblem();
 
         var memberId = http.User.MemberId();
-        switch (await verification.ConfirmAsync(memberId, code))
+        var (status, address) = await verification.ConfirmAsync(memberId, code);
+        switch (status)
         {
             case ConfirmStatus.Mismatch:
                 return Problems.Create(StatusCodes.Status400BadRequest, ErrorCodes.CodeMismatch, "The code does not match.");
-            case ConfirmStatus.Expired:
+            case ConfirmStatus.Expired or ConfirmStatus.Locked:
                 return Problems.Create(StatusCodes.Status410Gone, ErrorCodes.CodeExpired, "No valid code; ask for a new one.");
         }
-        if (!await accounts.SetStudentVerifiedAsync(memberId, cancellationToken))
-            return Problems.NotFound("The member no longer exists.");
+        switch (await schoolEmails.VerifyAsync(memberId, address!, cancellationToken))
+        {
+            case SchoolEmailOutcome.EmailInUse:
+                return EmailInUse();
+            case SchoolEmailOutcome.MemberMissing:
+                return Problems.NotFound("The member no longer exists.");
+        }
         await verification.ForgetAsync(memberId);
         return TypedResults.NoContent();
     }
+
+    private static ProblemHttpResult EmailInUse() => Problems.Create(StatusCodes.Status409Conflict, ErrorCodes.EmailInUse,
+        "This school address already verifies another account.");
 }

@@ -155,19 +155,22 @@ public sealed class SignUpTests(DistanceFixture fixture)
     }
 
     [Fact]
-    public async Task AnUnknownReferrerFailsTheWholeSignUpAndLeavesTheTokenUsable()
+    public async Task AnUnknownReferrerIsIgnoredSoTheAnswerRevealsNothing()
     {
         var phone = fixture.NextPhone();
         var token = await fixture.NodeA.VerifyPhoneAsync(phone);
         var body = AccountsTestExtensions.SignUpBody(token);
-        body["referrerPhone"] = fixture.NextPhone();
+        var unknownReferrer = fixture.NextPhone();
+        body["referrerPhone"] = unknownReferrer;
 
         var response = await SignUpAsync(body);
 
-        var problem = await response.AssertProblemAsync(HttpStatusCode.BadRequest, "validation_failed");
-        Assert.True(problem.GetProperty("errors").TryGetProperty("referrerPhone", out _));
-        Assert.Equal(0, await MembersWithPhoneAsync(phone));
-        Assert.Equal(HttpStatusCode.Created, (await SignUpAsync(AccountsTestExtensions.SignUpBody(token))).StatusCode);
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        Assert.DoesNotContain("referrer", await response.Content.ReadAsStringAsync(), StringComparison.OrdinalIgnoreCase);
+        Assert.Equal(1, await MembersWithPhoneAsync(phone));
+        Assert.Equal(0, await MembersWithPhoneAsync(unknownReferrer));
+        // The token was used: it cannot be handed back to probe another referrer.
+        await (await SignUpAsync(AccountsTestExtensions.SignUpBody(token))).AssertProblemAsync(HttpStatusCode.Gone, "code_expired");
     }
 
     [Fact]

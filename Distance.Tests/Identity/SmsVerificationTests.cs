@@ -159,28 +159,46 @@ public sealed class SmsVerificationTests(DistanceFixture fixture)
     }
 
     [Fact]
-    public async Task ASignUpCodeForARegisteredPhoneIsRefused()
+    public async Task ASignUpCodeForARegisteredPhoneIsRefusedAndCountsLikeASentCode()
     {
         var member = await fixture.CreateMemberAsync().Within();
         using var client = fixture.NodeA.CreateClientFrom();
+        using var other = fixture.NodeB.CreateClientFrom();
 
         var response = await client.PostAsJsonAsync("/api/verifications/sms", new { phone = member.Phone, purpose = "signup" }).Within();
+        var again = await other.PostAsJsonAsync("/api/verifications/sms", new { phone = member.Phone, purpose = "signup" }).Within();
 
         await response.AssertProblemAsync(HttpStatusCode.Conflict, "phone_taken");
+        // Asking again within the minute is refused like a resend: the 409 is no free oracle.
+        await again.AssertProblemAsync(HttpStatusCode.TooManyRequests, "too_many_codes");
+        Assert.NotNull(again.Headers.RetryAfter);
         Assert.Empty(await fixture.NodeA.ReadOutboxAsync(member.Phone));
+        Assert.False(await fixture.NodeA.Service<IDatabase>().KeyExistsAsync("sms:code:" + member.Phone).Within());
     }
 
     [Fact]
-    public async Task APasswordResetCodeIsSentOnlyForARegisteredPhone()
+    public async Task APasswordResetCodeForAnUnknownPhoneIsAcceptedLikeAnyOtherButSendsNothing()
     {
         var member = await fixture.CreateMemberAsync().Within();
+        var stranger = fixture.NextPhone();
         using var client = fixture.NodeA.CreateClientFrom();
 
         var known = await client.PostAsJsonAsync("/api/verifications/sms", new { phone = member.Phone, purpose = "password-reset" }).Within();
-        var unknown = await client.PostAsJsonAsync("/api/verifications/sms", new { phone = fixture.NextPhone(), purpose = "password-reset" }).Within();
+        var unknown = await client.PostAsJsonAsync("/api/verifications/sms", new { phone = stranger, purpose = "password-reset" }).Within();
 
         Assert.Equal(HttpStatusCode.Accepted, known.StatusCode);
-        await unknown.AssertProblemAsync(HttpStatusCode.NotFound, "not_found");
+        Assert.Equal(HttpStatusCode.Accepted, unknown.StatusCode);
+        Assert.Equal(await known.Content.ReadAsStringAsync(), await unknown.Content.ReadAsStringAsync());
+        Assert.Matches("^[0-9]{8}$", await fixture.NodeA.LatestCodeAsync(member.Phone));
+        Assert.Empty(await fixture.NodeA.ReadOutboxAsync(stranger));
+        // Confirming answers the same for both: a wrong code is a mismatch, not "no code".
+        var wrongKnown = await client.PostAsJsonAsync("/api/verifications/sms/confirm", new { phone = member.Phone, code = "00000000" }).Within();
+        var wrongUnknown = await client.PostAsJsonAsync("/api/verifications/sms/confirm", new { phone = stranger, code = "00000000" }).Within();
+        await wrongKnown.AssertProblemAsync(HttpStatusCode.BadRequest, "code_mismatch");
+        await wrongUnknown.AssertProblemAsync(HttpStatusCode.BadRequest, "code_mismatch");
+        // And asking again is spaced the same way.
+        var again = await client.PostAsJsonAsync("/api/verifications/sms", new { phone = stranger, purpose = "password-reset" }).Within();
+        await again.AssertProblemAsync(HttpStatusCode.TooManyRequests, "too_many_codes");
     }
 }
 

@@ -17,7 +17,8 @@ public static partial class AccountsTestExtensions
 {
     public const string DefaultPassword = "correct horse battery";
 
-    [GeneratedRegex(@"(?<!\S)[0-9A-Z]{6}(?!\S)")]
+    // Sign-up and school codes have 6 characters, password-reset codes 8 digits.
+    [GeneratedRegex(@"(?<!\S)(?:[0-9]{8}|[0-9A-Z]{6})(?!\S)")]
     private static partial Regex CodeWord();
 
     /// <summary>An HTTP client of this node that appears to come from <paramref name="clientIp"/> (random when null).</summary>
@@ -38,7 +39,7 @@ public static partial class AccountsTestExtensions
         return (await client.GetFromJsonAsync<JsonElement[]>("/dev/outbox?to=" + Uri.EscapeDataString(to)).Within())!;
     }
 
-    /// <summary>The code in the newest message to <paramref name="to"/>: the 6-character word of its text.</summary>
+    /// <summary>The code in the newest message to <paramref name="to"/>: the 6-character (reset: 8-digit) word of its text.</summary>
     public static async Task<string> LatestCodeAsync(this DistanceNode node, string to)
     {
         var messages = await node.ReadOutboxAsync(to);

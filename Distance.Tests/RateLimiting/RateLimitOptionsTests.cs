@@ -56,6 +56,6 @@ public sealed class RateLimitOptionsTests
         var context = new DefaultHttpContext();
         context.Connection.RemoteIpAddress = System.Net.IPAddress.Parse(peer);
 
-        Assert.Equal(key, RateLimitPartitions.ClientAddress(context));
+        Assert.Equal(key, Distance.Realtime.RateLimiting.ClientAddresses.Of(context));
     }
 }

@@ -31,7 +31,7 @@ public sealed class SchoolEmailTests(DistanceFixture fixture)
         Assert.Equal(HttpStatusCode.Accepted, sent.StatusCode);
         var code = await fixture.NodeB.LatestCodeAsync(email);
         Assert.Matches("^[0-9A-Z]{6}$", code);
-        var ttl = await fixture.NodeA.Service<IDatabase>().KeyTimeToLiveAsync("school-email:code:" + email).Within();
+        var ttl = await fixture.NodeA.Service<IDatabase>().KeyTimeToLiveAsync($"school-email:code:{member.Id}:{email}").Within();
         Assert.InRange(ttl!.Value, TimeSpan.FromMinutes(9.5), TimeSpan.FromMinutes(10));
         Assert.False(await StudentVerifiedAsync(member));
 
@@ -100,6 +100,66 @@ public sealed class SchoolEmailTests(DistanceFixture fixture)
 
         await response.AssertProblemAsync(HttpStatusCode.Gone, "code_expired");
         Assert.False(await StudentVerifiedAsync(other));
+    }
+
+    [Fact]
+    public async Task ASecondStudentAskingForTheSameAddressCannotVoidTheFirstsCode()
+    {
+        var victim = await fixture.CreateMemberAsync(schoolCode: "GACHON").Within();
+        var attacker = await fixture.CreateMemberAsync(schoolCode: "GACHON").Within();
+        var email = Address("gachon.ac.kr");
+        Assert.Equal(HttpStatusCode.Accepted, (await PostAsync(fixture.NodeA, victim.AccessToken, "/api/verifications/school-email", new { email })).StatusCode);
+        var victimsCode = await fixture.NodeA.LatestCodeAsync(email);
+
+        // The attacker asks for the victim's address on the other node, within the resend minute.
+        var attackers = await PostAsync(fixture.NodeB, attacker.AccessToken, "/api/verifications/school-email", new { email });
+        Assert.Equal(HttpStatusCode.Accepted, attackers.StatusCode);
+        Assert.NotEqual(victimsCode, await fixture.NodeA.LatestCodeAsync(email));
+
+        var confirmed = await PostAsync(fixture.NodeA, victim.AccessToken, "/api/verifications/school-email/confirm", new { code = victimsCode });
+        Assert.Equal(HttpStatusCode.NoContent, confirmed.StatusCode);
+        Assert.True(await StudentVerifiedAsync(victim));
+    }
+
+    [Fact]
+    public async Task AnAddressThatVerifiesOneAccountCannotVerifyAnother()
+    {
+        var first = await fixture.CreateMemberAsync(schoolCode: "GACHON").Within();
+        var second = await fixture.CreateMemberAsync(schoolCode: "GACHON").Within();
+        var email = Address("gachon.ac.kr");
+        // Both ask before either confirms: the request-time check cannot stop the second one.
+        await PostAsync(fixture.NodeA, first.AccessToken, "/api/verifications/school-email", new { email });
+        var firstCode = await fixture.NodeA.LatestCodeAsync(email);
+        await PostAsync(fixture.NodeB, second.AccessToken, "/api/verifications/school-email", new { email });
+        var secondCode = await fixture.NodeA.LatestCodeAsync(email);
+        Assert.Equal(HttpStatusCode.NoContent,
+            (await PostAsync(fixture.NodeA, first.AccessToken, "/api/verifications/school-email/confirm", new { code = firstCode })).StatusCode);
+
+        var confirmed = await PostAsync(fixture.NodeB, second.AccessToken, "/api/verifications/school-email/confirm", new { code = secondCode });
+        var askedAgain = await PostAsync(fixture.NodeB, second.AccessToken, "/api/verifications/school-email", new { email });
+
+        await confirmed.AssertProblemAsync(HttpStatusCode.Conflict, "email_in_use");
+        await askedAgain.AssertProblemAsync(HttpStatusCode.Conflict, "email_in_use");
+        Assert.False(await StudentVerifiedAsync(second));
+        Assert.Equal(first.Id, await fixture.ScalarAsync<long>("SELECT member_id FROM school_emails WHERE email = @email", new { email }));
+    }
+
+    [Fact]
+    public async Task ADeletedAccountFreesItsSchoolAddress()
+    {
+        var first = await fixture.CreateMemberAsync(schoolCode: "GACHON").Within();
+        var second = await fixture.CreateMemberAsync(schoolCode: "GACHON").Within();
+        var email = Address("gachon.ac.kr");
+        await PostAsync(fixture.NodeA, first.AccessToken, "/api/verifications/school-email", new { email });
+        await PostAsync(fixture.NodeA, first.AccessToken, "/api/verifications/school-email/confirm", new { code = await fixture.NodeA.LatestCodeAsync(email) });
+        await fixture.ExecuteAsync("DELETE FROM members WHERE id = @Id", first);
+
+        Assert.Equal(HttpStatusCode.Accepted, (await PostAsync(fixture.NodeA, second.AccessToken, "/api/verifications/school-email", new { email })).StatusCode);
+        var confirmed = await PostAsync(fixture.NodeA, second.AccessToken, "/api/verifications/school-email/confirm",
+            new { code = await fixture.NodeA.LatestCodeAsync(email) });
+
+        Assert.Equal(HttpStatusCode.NoContent, confirmed.StatusCode);
+        Assert.True(await StudentVerifiedAsync(second));
     }
 
     [Fact]
