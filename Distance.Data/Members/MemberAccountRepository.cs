@@ -52,6 +52,16 @@ public sealed class MemberAccountRepository(MySqlDataSource dataSource)
         return row is null ? null : new MemberCredentials(row.Id, row.PasswordHash, row.DeactivatedAt is not null);
     }
 
+    private const string PasswordOfSql = "SELECT phone AS Phone, password_hash AS PasswordHash FROM members WHERE id = @id";
+
+    /// <summary>The member's phone and password hash, to ask for the password again (account deletion).</summary>
+    public async Task<(string Phone, string PasswordHash)?> PasswordOfAsync(long id, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        return await connection.QuerySingleOrDefaultAsync<(string Phone, string PasswordHash)?>(
+            new CommandDefinition(PasswordOfSql, new { id }, cancellationToken: cancellationToken));
+    }
+
     private const string FindIdByPhoneSql = "SELECT id FROM members WHERE phone = @phone";
 
     public async Task<long?> FindIdByPhoneAsync(string phone, CancellationToken cancellationToken)

@@ -6,8 +6,13 @@ using Distance.Realtime.Errors;
 using Distance.Realtime.Identity;
 using Distance.Realtime.RateLimiting;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.ModelBinding;
 
 namespace Distance.Realtime.Members;
+
+/// <summary>DELETE /api/me's body (a v2-compatible addition: see docs/security.md).</summary>
+public sealed record DeleteAccountRequest(string? Password);
 
 internal static class MembersSetup
 {
@@ -63,9 +68,34 @@ internal static class MembersSetup
         return row is null ? Problems.NotFound("The member no longer exists.") : TypedResults.Ok(MemberProfile.From(row));
     }
 
-    internal static async Task<NoContent> DeleteMe(HttpContext http, MemberDeletion deletion, CancellationToken cancellationToken)
+    /// <summary>
+    /// Deletion asks for the password again: an access token alone (a leaked log line, an unlocked
+    /// phone) must not be enough to destroy an account. Wrong passwords count in the same per-phone
+    /// throttle as logins, so this is no way around it.
+    /// </summary>
+    internal static async Task<Results<NoContent, ValidationProblem, ProblemHttpResult>> DeleteMe(
+        [FromBody(EmptyBodyBehavior = EmptyBodyBehavior.Allow)] DeleteAccountRequest? request, HttpContext http,
+        MemberAccountRepository accounts, PasswordWork passwords, LoginThrottle throttle, AccountsMetrics metrics, AccountsLog log,
+        MemberDeletion deletion, CancellationToken cancellationToken)
     {
-        await deletion.DeleteAsync(http.User.MemberId(), cancellationToken);
+        if (string.IsNullOrEmpty(request?.Password) || request.Password.Length > Passwords.MaximumLength)
+            return Problems.Validation("password", $"Required: the account's password (at most {Passwords.MaximumLength} characters).");
+        var memberId = http.User.MemberId();
+        var stored = await accounts.PasswordOfAsync(memberId, cancellationToken);
+        if (stored is not var (phone, hash))
+            return Problems.NotFound("The member no longer exists.");
+        var wait = await throttle.WaitAsync(phone);
+        if (wait > TimeSpan.Zero)
+            return AuthEndpoints.TooManyAttempts(http, wait, metrics, log);
+        var verified = await passwords.VerifyAsync(hash, request.Password, cancellationToken);
+        if (verified is null)
+            return VerificationProblems.Busy(http);
+        if (!verified.Value.Matches)
+        {
+            await throttle.FailedAsync(phone);
+            return Problems.Create(StatusCodes.Status403Forbidden, ErrorCodes.PasswordMismatch, "The password is wrong; the account was not deleted.");
+        }
+        await deletion.DeleteAsync(memberId, cancellationToken);
         return TypedResults.NoContent();
     }
 

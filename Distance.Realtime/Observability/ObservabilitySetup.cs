@@ -13,6 +13,7 @@ internal static class ObservabilitySetup
     public static IServiceCollection AddObservability(this IServiceCollection services)
     {
         services.AddSingleton<DistanceMetrics>();
+        services.AddNoRequestLineLogs();
 
         services.AddOpenTelemetry()
             .ConfigureResource(resource => resource.AddService("distance-realtime"))

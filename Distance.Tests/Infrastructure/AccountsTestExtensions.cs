@@ -97,6 +97,15 @@ public static partial class AccountsTestExtensions
             tokens.GetProperty("accessToken").GetString()!, tokens.GetProperty("refreshToken").GetString()!);
     }
 
+    /// <summary>DELETE /api/me, which asks for the password again.</summary>
+    public static Task<HttpResponseMessage> DeleteAccountAsync(this HttpClient client, string password = DefaultPassword) =>
+        client.SendAsync(new HttpRequestMessage(HttpMethod.Delete, "/api/me") { Content = JsonContent.Create(new { password }) }).Within();
+
+    /// <summary>Gives a member made through the repositories a real password (their hash is a placeholder).</summary>
+    public static Task GivePasswordAsync(this DistanceFixture fixture, TestMember member, string password = DefaultPassword) =>
+        fixture.ExecuteAsync("UPDATE members SET password_hash = @hash WHERE id = @id",
+            new { hash = new Distance.Realtime.Identity.Passwords().Hash(password), id = member.Id });
+
     /// <summary>The ProblemDetails <c>code</c> of an error response.</summary>
     public static async Task<string?> ProblemCodeAsync(this HttpResponseMessage response)
     {

@@ -24,7 +24,14 @@ public sealed class DeletionTests(DistanceFixture fixture)
         hub.Closed += _ => { closed.TrySetResult(); return Task.CompletedTask; };
         await hub.StartReadyAsync();
 
-        var response = await memberClient.DeleteAsync("/api/me").Within();
+        await fixture.GivePasswordAsync(member);
+        var refused = await memberClient.DeleteAccountAsync("not the password");
+        Assert.Equal(HubConnectionState.Connected, hub.State);
+        await refused.AssertProblemAsync(HttpStatusCode.Forbidden, "password_mismatch");
+        await (await memberClient.SendAsync(new HttpRequestMessage(HttpMethod.Delete, "/api/me")).Within())
+            .AssertProblemAsync(HttpStatusCode.BadRequest, "validation_failed");
+
+        var response = await memberClient.DeleteAccountAsync();
 
         Assert.Equal(HttpStatusCode.NoContent, response.StatusCode);
         await closed.Task.Within(TimeSpan.FromSeconds(1)); // the socket is on the other node
@@ -49,7 +56,7 @@ public sealed class DeletionTests(DistanceFixture fixture)
         var member = await fixture.SignUpAsync();
         using var client = fixture.NodeA.CreateClientFrom(accessToken: member.AccessToken);
 
-        Assert.Equal(HttpStatusCode.NoContent, (await client.DeleteAsync("/api/me").Within()).StatusCode);
+        Assert.Equal(HttpStatusCode.NoContent, (await client.DeleteAccountAsync(member.Password)).StatusCode);
 
         using var anonymous = fixture.NodeB.CreateClientFrom();
         var refresh = await anonymous.PostAsJsonAsync("/api/auth/refresh", new { refreshToken = member.RefreshToken }).Within();
@@ -67,7 +74,8 @@ public sealed class DeletionTests(DistanceFixture fixture)
         Assert.Equal(HttpStatusCode.NoContent, located.StatusCode);
         Assert.Equal(1, await fixture.ScalarAsync<long>("SELECT COUNT(*) FROM member_locations WHERE member_id = @Id", member));
 
-        Assert.Equal(HttpStatusCode.NoContent, (await client.DeleteAsync("/api/me").Within()).StatusCode);
+        await fixture.GivePasswordAsync(member);
+        Assert.Equal(HttpStatusCode.NoContent, (await client.DeleteAccountAsync()).StatusCode);
 
         Assert.Equal(0, await fixture.ScalarAsync<long>("SELECT COUNT(*) FROM member_locations WHERE member_id = @Id", member));
         Assert.Equal(0, await fixture.ScalarAsync<long>("SELECT COUNT(*) FROM location_slots WHERE member_id = @Id", member));

@@ -55,7 +55,7 @@ public sealed class PhoneHistoryTests(DistanceFixture fixture)
     private async Task DeleteAsync(SignedUpMember member)
     {
         using var client = fixture.NodeA.CreateClientFrom(accessToken: member.AccessToken);
-        Assert.Equal(HttpStatusCode.NoContent, (await client.DeleteAsync("/api/me").Within()).StatusCode);
+        Assert.Equal(HttpStatusCode.NoContent, (await client.DeleteAccountAsync()).StatusCode);
     }
 
     private async Task<SignedUpMember> SignUpAgainAsync(string phone)

@@ -162,6 +162,23 @@ public sealed class AccountAbuseTests(DistanceFixture fixture)
         await Eventually.UntilAsync(() => Task.FromResult(ObservedBudget(b) == (3, 3)), TimeSpan.FromSeconds(15), "node B never reported the budget");
     }
 
+    [Fact]
+    public async Task ResponsesThatCarryTokensAreNeverStored()
+    {
+        var member = await fixture.SignUpAsync();
+        var phone = fixture.NextPhone();
+        var token = await fixture.NodeA.VerifyPhoneAsync(phone);
+
+        var login = await PostAsync(fixture.NodeB, "/api/auth/login", new { phone = member.Phone, password = member.Password });
+        var refresh = await PostAsync(fixture.NodeA, "/api/auth/refresh", new { refreshToken = member.RefreshToken });
+        var signUp = await PostAsync(fixture.NodeA, "/api/members", AccountsTestExtensions.SignUpBody(token));
+        var refused = await PostAsync(fixture.NodeA, "/api/auth/login", new { phone = member.Phone, password = "not the password" });
+
+        foreach (var response in new[] { login, refresh, signUp, refused })
+            Assert.True(response.Headers.CacheControl?.NoStore, $"{response.RequestMessage!.RequestUri}: {response.Headers.CacheControl}");
+        Assert.Equal([HttpStatusCode.OK, HttpStatusCode.OK, HttpStatusCode.Created], new[] { login.StatusCode, refresh.StatusCode, signUp.StatusCode });
+    }
+
     /// <summary>The budget gauges of one node, as a scrape would read them.</summary>
     private static (long Used, long Limit) ObservedBudget(DistanceNode node)
     {

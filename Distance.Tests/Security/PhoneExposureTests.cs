@@ -88,8 +88,9 @@ public sealed class PhoneExposureTests(SecurityFixture fixture)
         await hubB.NextRoomUpdateAsync(roomId);
         var d = await Distance.CreateMemberAsync(studentVerified: true);
         var room2 = await api.OpenRoomAsync(d, mb);
+        await Distance.GivePasswordAsync(d);
         using (var client = api.Client(d))
-            Assert.Equal(HttpStatusCode.NoContent, (await client.DeleteAsync("/api/me").Within()).StatusCode);
+            Assert.Equal(HttpStatusCode.NoContent, (await client.DeleteAccountAsync()).StatusCode);
         await hubB.NextRoomUpdateAsync(room2.RoomId);
 
         // Blocks, a report with evidence, and the operators' queue, reinstate and ban.
