@@ -129,11 +129,19 @@ def rate_limits():
     def attempt(source, headers=None):
         return request("POST", "/api/verifications/sms", {}, source=source, headers=headers)[0]
 
-    statuses = [attempt("127.0.0.2") for _ in range(25)]
-    check("127.0.0.2 is limited after its burst", 429 in statuses, f"statuses {statuses}")
-    check("127.0.0.3 keeps its own bucket while 127.0.0.2 is limited", attempt("127.0.0.3") != 429)
+    # The per-address burst is sized for a festival crowd behind one address (hundreds of
+    # sign-ups), so the check asks until the bucket is empty instead of a fixed count.
+    statuses = []
+    for _ in range(5000):
+        statuses.append(attempt("127.0.0.2"))
+        if statuses[-1] == 429:
+            break
+    check("127.0.0.2 is limited after its burst", statuses[-1] == 429,
+          f"{len(statuses)} attempts, the last ones {statuses[-5:]}")
+    # Right away, before the bucket refills a token: the spoof must not buy a fresh bucket.
     check("127.0.0.2 with a spoofed X-Forwarded-For is still limited",
           attempt("127.0.0.2", {"X-Forwarded-For": "203.0.113.7"}) == 429)
+    check("127.0.0.3 keeps its own bucket while 127.0.0.2 is limited", attempt("127.0.0.3") != 429)
     check("127.0.0.4 claiming to be 127.0.0.2 is not put in 127.0.0.2's bucket",
           attempt("127.0.0.4", {"X-Forwarded-For": "127.0.0.2"}) != 429)
 

@@ -386,6 +386,10 @@ test('installable: a valid manifest, an active service worker, and an offline sh
   await step('the service worker activates at scope / and keeps the shell', async () => {
     const state = await page.evaluate(async () => {
       const registration = await navigator.serviceWorker.ready;
+      // ready resolves once a worker is active, which may still be 'activating': wait for its end.
+      const worker = registration.active;
+      if (worker.state !== 'activated')
+        await new Promise(resolve => worker.addEventListener('statechange', () => { if (worker.state === 'activated') resolve(); }));
       const keys = await caches.keys();
       const cache = await caches.open(keys[0]);
       return { scope: registration.scope, state: registration.active?.state, kept: (await cache.keys()).length };
