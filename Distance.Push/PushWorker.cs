@@ -53,7 +53,9 @@ public sealed partial class PushWorker(
                 }
                 await ProcessAsync(batch, stoppingToken);
             }
-            catch (Exception exception) when (exception is RedisException or TimeoutException or MySqlConnector.MySqlException)
+            // Any failure of a round (MySqlConnector's broken-stream error is not a MySqlException)
+            // is logged and retried: a worker that dies stops every push until someone restarts it.
+            catch (Exception exception) when (!stoppingToken.IsCancellationRequested)
             {
                 LogReadFailed(exception);
                 await Task.Delay(TimeSpan.FromSeconds(1), clock, stoppingToken);

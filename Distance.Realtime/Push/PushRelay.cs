@@ -1,7 +1,6 @@
 using Distance.Data.Push;
 using Distance.Realtime.Observability;
 using Microsoft.Extensions.Options;
-using MySqlConnector;
 using StackExchange.Redis;
 
 namespace Distance.Realtime.Push;
@@ -28,7 +27,10 @@ public sealed partial class PushRelay(
             {
                 relayed = await RelayOnceAsync(stoppingToken);
             }
-            catch (Exception exception) when (exception is MySqlException or RedisException or TimeoutException)
+            // Whatever failed (a cut connection surfaces as MySqlEndOfStreamException, which is no
+            // MySqlException), the rows stay in the outbox: log and try the next round. A relay
+            // that threw would stop the whole node (BackgroundServiceExceptionBehavior.StopHost).
+            catch (Exception exception) when (!stoppingToken.IsCancellationRequested)
             {
                 LogRelayFailed(exception);
             }
