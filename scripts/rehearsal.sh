@@ -3,13 +3,14 @@
 # on loopback. Two nodes in Production with the settings rendered from docker-compose.yml +
 # .env.example (`docker-compose config`; the empty values filled as an operator would), Debian's
 # nginx with deploy/nginx/*, Prometheus and Alertmanager with deploy/prometheus/* and
-# deploy/alertmanager/*, MariaDB and Redis with the compose command lines, an SMTP sink and an
-# HTTPS stand-in for the SMS provider and the alert webhook. scripts/rehearsal/render.py says what
+# deploy/alertmanager/*, MariaDB and Redis with the compose command lines, an SMTP sink, the SMS
+# providers' stand-in (tools/Distance.StandIns) behind HTTPS, and an HTTPS alert webhook. scripts/rehearsal/render.py says what
 # is rewritten (addresses and container paths, nothing else); scripts/rehearsal/checks.py what is
 # proven. Prints one closing line, `rehearsal: PASS` or `rehearsal: FAIL <why>`; stops everything
 # it started, whatever happens. ~2 minutes, most of it the real `for: 1m` of DistanceNodeDown.
 #   DISTANCE_REHEARSAL_BASE_PORT (5800): ports base+06 MariaDB, +79 Redis, +11/+12 nodes,
-#     +80/+43 nginx HTTP/HTTPS, +90 Prometheus, +93 Alertmanager, +20 SMS, +21 webhook, +25 SMTP
+#     +80/+43 nginx HTTP/HTTPS, +90 Prometheus, +93 Alertmanager, +20 SMS (HTTPS; the stand-in
+#     itself on +22), +21 webhook, +25 SMTP
 #   DISTANCE_REHEARSAL_BUILD=0 uses the existing Release build (scripts/test.sh has just built it)
 #   DISTANCE_REHEARSAL_COMPOSE / _NGINX: another compose file or nginx folder (the mutation runs
 #     of docs/operations.md)
@@ -137,9 +138,19 @@ redis-cli -p "$(port redis)" ping >/dev/null 2>&1 || sleep 0.5
 redis-cli -p "$(port redis)" ping 2>/dev/null | grep -q PONG || fail "redis did not start"
 
 # ---- The outside world's stand-ins ----------------------------------------------------------------
-sms_key=$(grep '^SMS_API_KEY=' "$R/.env" | cut -d= -f2-)
+# The SMS providers' APIs (tools/Distance.StandIns, plain http on loopback) behind an HTTPS
+# forwarder, accepting the credentials rendered for the nodes; the webhook and an SMTP sink.
+STANDINS="$REPO_ROOT/tools/Distance.StandIns/bin/Release/net10.0/Distance.StandIns.dll"
+if [ "${DISTANCE_REHEARSAL_BUILD:-1}" != 0 ] || [ ! -f "$STANDINS" ]; then
+  dotnet build tools/Distance.StandIns -c Release -nologo -v quiet -clp:ErrorsOnly >"$R/logs/build-standins.log" 2>&1 \
+    || fail "the SMS stand-in did not build"
+fi
+mapfile -t STANDIN_ENV <"$R/standin.env"
+env -i PATH="$PATH" HOME="$HOME" DOTNET_CLI_TELEMETRY_OPTOUT=1 "${STANDIN_ENV[@]}" \
+  dotnet "$STANDINS" --urls "http://127.0.0.1:$((BASE + 22))" >"$R/logs/standins.log" 2>&1 &
+PIDS+=($!)
 "$PY" scripts/rehearsal/sinks.py "$R/sinks" "$R/tls/fullchain.pem" "$R/tls/privkey.pem" \
-  "$(port sms)" "$sms_key" "$(port webhook)" "$(port smtp)" >"$R/logs/sinks.log" 2>&1 &
+  "$(port sms)" "$((BASE + 22))" "$(port webhook)" "$(port smtp)" >"$R/logs/sinks.log" 2>&1 &
 PIDS+=($!)
 
 # ---- Two nodes in Production, each with its rendered environment alone ---------------------------

@@ -63,6 +63,18 @@ def wait_for_line(sink, predicate, seconds=15):
     return None
 
 
+def received_sms(phone, seconds=15):
+    """What the SMS providers' stand-in accepted for this phone (its control route, over the
+    same HTTPS address the nodes use); the stand-in refuses a request its provider would refuse."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        status, _, body = request("GET", f"/received?to={phone}", port=PORTS["sms"])
+        if status == 200 and body:
+            return body[-1]
+        time.sleep(0.2)
+    return None
+
+
 def internal_routes():
     for path in ("/metrics", "/Metrics", "/metrics/", "/METRICS/", "//metrics", "/%6detrics", "/./metrics",
                  "/health/ready", "/Health/Ready/", "/health/live", "/health/ready?x=1", "/hubs/../health/ready"):
@@ -92,11 +104,10 @@ def sign_up():
     status, _, body = request("POST", "/api/verifications/sms", {"phone": phone, "purpose": "signup"})
     if not check("an SMS code is requested through nginx", status == 202, f"{status} {body}"):
         return None
-    sms = wait_for_line("sms", lambda e: e["payload"] and e["payload"].get("to") == phone)
-    if not check("the SMS stand-in received the code as the provider's API expects", sms is not None and sms["accepted"],
-                 json.dumps(sms, ensure_ascii=False)):
+    sms = received_sms(phone)
+    if not check("the provider's stand-in accepted the code as its API requires", sms is not None, "nothing received"):
         return None
-    code = re.search(r"\b(\d{6})\b", sms["payload"]["text"]).group(1)
+    code = re.search(r"\b(\d{6})\b", sms["text"]).group(1)
     status, headers, body = request("POST", "/api/verifications/sms/confirm", {"phone": phone, "code": code})
     if not check("the code from the SMS confirms the phone", status == 200, f"{status} {body}"):
         return None

@@ -29,7 +29,10 @@ def fail(message):
 
 def fill_env(repo, out_env, ports):
     places = {
-        "SMS_ENDPOINT": f"https://127.0.0.1:{ports['sms']}/sms/send",
+        # The SMS stand-in's registered sender and its relay route (tools/Distance.StandIns).
+        "SOLAPI_FROM": "0215990000",
+        "TWILIO_FROM": "+15005550006",
+        "SMS_RELAY_ENDPOINT": f"https://127.0.0.1:{ports['sms']}/relay/send",
         "ALERT_WEBHOOK_URL": f"https://127.0.0.1:{ports['webhook']}/hooks/alerts",
         "TLS_CERTIFICATE_DIR": str(Path(out_env).parent / "tls"),
     }
@@ -142,6 +145,16 @@ def render_files(repo, rendered_yml, out, ports):
         if smtp in hosts:
             env["Messaging__Smtp__Host"], port = hosts[smtp]
             env["Messaging__Smtp__Port"] = str(port)
+        # The providers' own hosts (the app's defaults) become the stand-in's address; the stand-in
+        # accepts exactly the credentials the compose file hands the node.
+        provider = env.get("Messaging__Sms__Provider", "")
+        stand_in = f"https://127.0.0.1:{ports['sms']}"
+        if provider in ("Solapi", "Twilio"):
+            env[f"Messaging__Sms__{provider}__BaseUrl"] = stand_in
+        (out / "standin.env").write_text("".join(
+            f"StandIns__{key[len('Messaging__Sms__'):]}={value}\n" for key, value in sorted(env.items())
+            if re.fullmatch(r"Messaging__Sms__(Solapi__(ApiKey|ApiSecret|From)|Twilio__(AccountSid|AuthToken|From))", key) and value)
+            + (f"StandIns__Relay__ApiKey={env['Messaging__Sms__ApiKey']}\n" if env.get("Messaging__Sms__ApiKey") else ""))
         # The image listens on 8080 (Dockerfile); the rehearsal on the node's loopback port.
         env["ASPNETCORE_URLS"] = f"http://127.0.0.1:{hosts[(node, 8080)][1]}"
         # In a container the GC limits its heap to 75 % of the memory limit; without one, say so.

@@ -1,10 +1,10 @@
-"""The rehearsal's stand-ins for the outside world, one process, each recording what it received
-as JSON lines under OUT_DIR:
+"""The rehearsal's stand-ins for the outside world, in one process:
 
-    python3 sinks.py OUT_DIR CERT KEY SMS_PORT SMS_API_KEY WEBHOOK_PORT SMTP_PORT
+    python3 sinks.py OUT_DIR CERT KEY SMS_PORT STANDIN_PORT WEBHOOK_PORT SMTP_PORT
 
-- sms.jsonl: the generic HTTP relay's requests (POST {to, text}, Authorization: Bearer <key>),
-  over HTTPS like a real provider; any other request is refused and recorded as refused.
+- HTTPS on SMS_PORT, forwarded byte for byte to the SMS providers' stand-in
+  (tools/Distance.StandIns, plain http on STANDIN_PORT): the nodes talk to an https URL, as they
+  must outside Development, and the stand-in checks each request as the provider would.
 - webhook.jsonl: Alertmanager's Slack-compatible posts (HTTPS).
 - mail.jsonl: every message an SMTP client hands over (plain SMTP, like the compose network's
   relay), with its decoded text body.
@@ -12,6 +12,7 @@ as JSON lines under OUT_DIR:
 import email
 import email.policy
 import json
+import socket
 import socketserver
 import ssl
 import sys
@@ -21,7 +22,7 @@ from pathlib import Path
 
 OUT = Path(sys.argv[1])
 CERT, KEY = sys.argv[2], sys.argv[3]
-SMS_PORT, SMS_API_KEY = int(sys.argv[4]), sys.argv[5]
+SMS_PORT, STANDIN_PORT = int(sys.argv[4]), int(sys.argv[5])
 WEBHOOK_PORT, SMTP_PORT = int(sys.argv[6]), int(sys.argv[7])
 LOCK = threading.Lock()
 
@@ -32,7 +33,6 @@ def record(name, entry):
 
 
 class Handler(BaseHTTPRequestHandler):
-    sink = ""
 
     def log_message(self, *args):
         pass
@@ -56,31 +56,53 @@ class Handler(BaseHTTPRequestHandler):
             body += chunk[:-2]
 
     def do_POST(self):
-        body = self.read_body()
+        payload = None
         try:
-            payload = json.loads(body)
+            payload = json.loads(self.read_body())
         except ValueError:
-            payload = None
-        if self.sink == "sms":
-            problems = []
-            if self.path != "/sms/send":
-                problems.append(f"path {self.path}")
-            if self.headers.get("Authorization") != f"Bearer {SMS_API_KEY}":
-                problems.append("Authorization is not the configured key")
-            if not self.headers.get("Content-Type", "").startswith("application/json"):
-                problems.append("Content-Type is not JSON")
-            if not isinstance(payload, dict) or set(payload) != {"to", "text"}:
-                problems.append("body is not {to, text}")
-            record("sms", {"accepted": not problems, "problems": problems, "payload": payload})
-            self.reply(400 if problems else 200)
-        else:
-            record("webhook", {"path": self.path, "payload": payload})
-            self.reply(200, b"ok")
+            pass
+        record("webhook", {"path": self.path, "payload": payload})
+        self.reply(200, b"ok")
 
 
-def serve_https(port, sink):
-    handler = type(f"{sink}Handler", (Handler,), {"sink": sink})
-    server = ThreadingHTTPServer(("127.0.0.1", port), handler)
+class TlsForward(socketserver.BaseRequestHandler):
+    """Terminates TLS and pipes the bytes both ways to the stand-in."""
+
+    def handle(self):
+        upstream = socket.create_connection(("127.0.0.1", STANDIN_PORT))
+        def pump(source, target):
+            try:
+                while data := source.recv(65536):
+                    target.sendall(data)
+            except OSError:
+                pass
+            finally:
+                for end in (source, target):
+                    try:
+                        end.shutdown(socket.SHUT_RDWR)
+                    except OSError:
+                        pass
+        back = threading.Thread(target=pump, args=(upstream, self.request), daemon=True)
+        back.start()
+        pump(self.request, upstream)
+        back.join(5)
+        upstream.close()
+
+
+def serve_tls_forward(port):
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(CERT, KEY)
+    server = socketserver.ThreadingTCPServer(("127.0.0.1", port), TlsForward, bind_and_activate=False)
+    server.allow_reuse_address = True
+    server.daemon_threads = True
+    server.server_bind()
+    server.server_activate()
+    server.socket = context.wrap_socket(server.socket, server_side=True)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+
+
+def serve_https(port):
+    server = ThreadingHTTPServer(("127.0.0.1", port), Handler)
     context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
     context.load_cert_chain(CERT, KEY)
     server.socket = context.wrap_socket(server.socket, server_side=True)
@@ -140,10 +162,10 @@ class Smtp(socketserver.StreamRequestHandler):
 
 
 if __name__ == "__main__":
-    for name in ("sms", "webhook", "mail"):
+    for name in ("webhook", "mail"):
         (OUT / f"{name}.jsonl").touch()
-    serve_https(SMS_PORT, "sms")
-    serve_https(WEBHOOK_PORT, "webhook")
+    serve_tls_forward(SMS_PORT)
+    serve_https(WEBHOOK_PORT)
     socketserver.ThreadingTCPServer.allow_reuse_address = True
     with socketserver.ThreadingTCPServer(("127.0.0.1", SMTP_PORT), Smtp) as smtp:
         print("sinks ready", flush=True)
