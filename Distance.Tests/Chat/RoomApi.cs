@@ -2,7 +2,8 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
-using Distance.Realtime.Rooms;
+using Distance.Client;
+using Distance.Contracts;
 using Distance.Tests.Infrastructure;
 using MySqlConnector;
 
@@ -20,16 +21,19 @@ public sealed class RoomApi(DistanceFixture fixture)
         return client;
     }
 
+    /// <summary>The typed client (Distance.Client) speaking for <paramref name="member"/>; dispose it after use.</summary>
+    public MemberApi Api(TestMember member, DistanceNode? node = null) => new(Client(member, node));
+
     public Task<TestMember> MemberAsync(string gender = "male") =>
         fixture.CreateMemberAsync(gender, studentVerified: true).Within();
 
     /// <summary>Opens a room from <paramref name="caller"/> to <paramref name="opponent"/> and returns it (201 expected).</summary>
     public async Task<RoomSummary> OpenRoomAsync(TestMember caller, TestMember opponent)
     {
-        using var client = Client(caller);
-        var response = await client.PostAsJsonAsync("/api/rooms", new { memberId = opponent.Id }).Within();
-        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
-        return (await response.Content.ReadFromJsonAsync<RoomResponse>(Json).Within())!.Room;
+        using var api = Api(caller);
+        var opened = await api.Client.OpenRoomAsync(opponent.Id).Within();
+        Assert.Equal(HttpStatusCode.Created, opened.Status);
+        return opened.Room!;
     }
 
     /// <summary>Two verified members with a room between them.</summary>
@@ -43,8 +47,8 @@ public sealed class RoomApi(DistanceFixture fixture)
 
     public async Task<IReadOnlyList<RoomSummary>> RoomsAsync(TestMember member)
     {
-        using var client = Client(member);
-        return (await client.GetFromJsonAsync<List<RoomSummary>>("/api/rooms", Json).Within())!;
+        using var api = Api(member);
+        return await api.Client.GetRoomsAsync().Within();
     }
 
     public async Task<RoomSummary> RoomAsync(TestMember member, long roomId) =>
@@ -87,4 +91,12 @@ public sealed class RoomApi(DistanceFixture fixture)
             command.Parameters.AddWithValue("@" + property.Name, property.GetValue(parameters));
         return Convert.ToInt64(await command.ExecuteScalarAsync().Within());
     }
+}
+
+/// <summary>A <see cref="DistanceApiClient"/> that owns the HttpClient it speaks through.</summary>
+public sealed class MemberApi(HttpClient http) : IDisposable
+{
+    public DistanceApiClient Client { get; } = new(http);
+
+    public void Dispose() => http.Dispose();
 }

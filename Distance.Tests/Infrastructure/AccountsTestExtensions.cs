@@ -3,6 +3,8 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using Distance.Client;
+using Distance.Contracts;
 
 namespace Distance.Tests.Infrastructure;
 
@@ -52,14 +54,11 @@ public static partial class AccountsTestExtensions
     /// <summary>Requests an SMS code, reads it from the outbox and confirms it: returns the verification token.</summary>
     public static async Task<string> VerifyPhoneAsync(this DistanceNode node, string phone, string purpose = "signup", string? clientIp = null)
     {
-        using var client = node.CreateClientFrom(clientIp);
-        var sent = await client.PostAsJsonAsync("/api/verifications/sms", new { phone, purpose }).Within();
-        Assert.Equal(HttpStatusCode.Accepted, sent.StatusCode);
+        using var http = node.CreateClientFrom(clientIp);
+        var api = new DistanceApiClient(http);
+        await api.RequestSmsCodeAsync(phone, purpose).Within();
         var code = await node.LatestCodeAsync(phone);
-        var confirmed = await client.PostAsJsonAsync("/api/verifications/sms/confirm", new { phone, code }).Within();
-        Assert.Equal(HttpStatusCode.OK, confirmed.StatusCode);
-        var body = await confirmed.Content.ReadFromJsonAsync<JsonElement>().Within();
-        return body.GetProperty("verificationToken").GetString()!;
+        return (await api.ConfirmSmsCodeAsync(phone, code).Within()).VerificationToken;
     }
 
     /// <summary>A sign-up body with valid defaults; tests override what they probe.</summary>
@@ -84,17 +83,10 @@ public static partial class AccountsTestExtensions
         node ??= fixture.NodeA;
         var phone = fixture.NextPhone();
         var token = await node.VerifyPhoneAsync(phone);
-        var body = SignUpBody(token, gender, schoolCode);
-        if (referrerPhone is not null)
-            body["referrerPhone"] = referrerPhone;
-        using var client = node.CreateClientFrom();
-        var response = await client.PostAsJsonAsync("/api/members", body).Within();
-        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
-        var created = await response.Content.ReadFromJsonAsync<JsonElement>().Within();
-        var tokens = created.GetProperty("tokens");
-        return new SignedUpMember(
-            created.GetProperty("member").GetProperty("memberId").GetInt64(), phone, DefaultPassword,
-            tokens.GetProperty("accessToken").GetString()!, tokens.GetProperty("refreshToken").GetString()!);
+        using var http = node.CreateClientFrom();
+        var created = await new DistanceApiClient(http).SignUpAsync(new SignUpRequest(
+            token, DefaultPassword, gender, schoolCode, "공과대학", "컴퓨터공학과", "INTJ", "차분함", ["영화", "산책"], ["독서"], referrerPhone)).Within();
+        return new SignedUpMember(created.Member.MemberId, phone, DefaultPassword, created.Tokens.AccessToken, created.Tokens.RefreshToken);
     }
 
     /// <summary>DELETE /api/me, which asks for the password again.</summary>
