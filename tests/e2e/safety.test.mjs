@@ -68,13 +68,14 @@ function stepper(t, people) {
 }
 
 test('a student reports from the conversation, blocks from a profile, unblocks, and an operator bans', async t => {
-  const [her, harasser, stranger, suspect, neighbour] = await Promise.all([
+  // The suspect and his three neighbours are far away from her, so none shows up in her matches.
+  const BUSAN = { latitude: 35.1796, longitude: 129.0756 };
+  const [her, harasser, stranger, suspect, ...neighbours] = await Promise.all([
     verifiedMember(nodeA, { gender: 'female', department: '심리학과', location: HERE }),
     verifiedMember(nodeA, { gender: 'male', department: '체육학과', location: HERE }),
     verifiedMember(nodeB, { gender: 'male', department: '철학과', location: { ...HERE, latitude: HERE.latitude + 0.002 } }),
-    // Far away from her, so neither shows up in her matches.
-    verifiedMember(nodeB, { gender: 'male', department: '경영학과', location: { latitude: 35.1796, longitude: 129.0756 } }),
-    verifiedMember(nodeB, { gender: 'female', department: '국문학과', location: { latitude: 35.1796, longitude: 129.0756 } }),
+    verifiedMember(nodeB, { gender: 'male', department: '경영학과', location: BUSAN }),
+    ...['국문학과', '사학과', '영문학과'].map(department => verifiedMember(nodeB, { gender: 'female', department, location: BUSAN })),
   ]);
   her.gender = 'female';
   const THREAT = '번호 안 주면 축제 끝나고 찾아간다.';
@@ -136,10 +137,14 @@ test('a student reports from the conversation, blocks from a profile, unblocks, 
     await blocks.locator(`[data-testid=block][data-member-id="${stranger.memberId}"]`).waitFor({ state: 'detached' });
   });
 
-  await step('the operator sees the reports with their details, reinstates one member and bans the other', async () => {
-    // A second report, filed through the API, for the operator to dismiss: she reports him from a room they share.
-    const { body: { room } } = await openRoom(nodeB, suspect, neighbour.memberId);
-    await call(nodeB, 'POST', '/api/reports', { memberId: suspect.memberId, reason: 'spam', details: '광고 링크를 보냈어요.', roomId: room.roomId }, neighbour.token);
+  await step('the operator sees the reports with their details and evidence, reinstates a suspended member and bans the other', async () => {
+    // Meanwhile, elsewhere: three women he wrote to report him through the API, each from the
+    // room they share; at three verified reporters he is suspended and cannot log in.
+    for (const neighbour of neighbours) {
+      const { body: { room } } = await openRoom(nodeB, suspect, neighbour.memberId);
+      await call(nodeB, 'POST', '/api/reports', { memberId: suspect.memberId, reason: 'spam', details: '광고 링크를 보냈어요.', roomId: room.roomId }, neighbour.token);
+    }
+    await assert.rejects(logIn(nodeB, suspect.phone), /403/);
     // The operator signs up once per e2e run: the first size's test does it, the second logs in.
     const signedUp = await logIn(nodeA, operatorPhone).then(() => true, () => false);
     if (!signedUp) await verifiedMember(nodeA, { gender: 'female', department: '운영팀', location: HERE, phone: operatorPhone });
@@ -151,7 +156,7 @@ test('a student reports from the conversation, blocks from a profile, unblocks, 
     await reviewer.byTestId('open-admin').click();
     const item = id => reviewer.page.locator(`[data-testid=admin-item][data-member-id="${id}"]`);
     await item(harasser.memberId).waitFor();
-    await item(suspect.memberId).waitFor();
+    await reviewer.page.locator(`[data-testid=admin-item][data-member-id="${suspect.memberId}"][data-status=suspended]`).waitFor();
     assert.match(await item(harasser.memberId).textContent(), /계속 불쾌한 말을 해요/);
     assert.match(await item(suspect.memberId).textContent(), /광고 링크를 보냈어요/);
     // The evidence: the room's messages, kept with the report.
@@ -165,7 +170,7 @@ test('a student reports from the conversation, blocks from a profile, unblocks, 
     await item(harasser.memberId).getByTestId('admin-ban').click();
     await item(harasser.memberId).waitFor({ state: 'detached' });
     await assert.rejects(logIn(nodeA, harasser.phone), /40[13]/);
-    assert.ok((await logIn(nodeA, suspect.phone)).accessToken, 'a reinstated member still logs in');
+    assert.ok((await logIn(nodeA, suspect.phone)).accessToken, 'a reinstated member logs in again');
 
     // Both are in the resolved queue now, with what became of them.
     await reviewer.byTestId('admin-resolved').click();

@@ -38,7 +38,9 @@ function renderItem({ member, reports, evidence }) {
   const evidenceLines = (evidence ?? []).map(message => h('li', {}, `${sender(message.senderId)}: ${message.text}`));
   const actions = [];
   if (member.status === 'suspended' || member.status === 'active') {
-    const reinstate = h('button', { type: 'button', class: 'secondary', 'data-testid': 'admin-reinstate' }, t('admin.reinstate'));
+    // The same route either way: a suspended member comes back; an active one keeps going and the reports are closed.
+    const reinstate = h('button', { type: 'button', class: 'secondary', 'data-testid': 'admin-reinstate' },
+      t(member.status === 'suspended' ? 'admin.reinstate' : 'admin.dismiss'));
     onClick(reinstate, async () => {
       await api('POST', `/api/admin/members/${member.memberId}/reinstate`);
       toast(t('admin.done'));
