@@ -6,6 +6,7 @@
 #   DISTANCE_BASE_PORT      nodes on base+1 and base+2 (default 5500)
 #   E2E_TIMEOUT             seconds each viewport's browser test may take (default 900)
 #   E2E_VIEWPORTS           which sizes to run (default "phone desktop": 390×844 ko-KR, 1280×800 en-US)
+#   E2E_TESTS               which browser test files run at each size (default: all of them)
 #   E2E_UPDATE_SCREENSHOT=1 also refresh the phone-size screenshots in docs/screenshots/
 # Screenshots and node logs of the run land in tests/e2e/artifacts/ (ignored).
 set -euo pipefail
@@ -15,6 +16,7 @@ cd "$REPO_ROOT"
 export DISTANCE_BASE_PORT="${DISTANCE_BASE_PORT:-5500}"
 E2E_TIMEOUT="${E2E_TIMEOUT:-900}"
 E2E_VIEWPORTS="${E2E_VIEWPORTS:-phone desktop}"
+E2E_TESTS="${E2E_TESTS:-e2e.test.mjs safety.test.mjs}"
 E2E_DIR="$REPO_ROOT/tests/e2e"
 sudo=""; [ "$(id -u)" -ne 0 ] && sudo="sudo"
 
@@ -65,20 +67,48 @@ export RateLimiting__Auth__TokenLimit="${RateLimiting__Auth__TokenLimit:-200}"
 # The operator of the safety story (the page shows the operator page only to this phone's logins).
 export E2E_OPERATOR_PHONE="${E2E_OPERATOR_PHONE:-010-9999-0001}"
 export Moderation__OperatorPhones__0="$E2E_OPERATOR_PHONE"
+# Web Push (safety.test.mjs): a VAPID key pair of this run's own, the public half for the nodes'
+# GET /api/push/webpush-key, both halves for the push worker. The test's subscription points at a
+# push service stand-in on 127.0.0.1 over http, which only AllowInsecureEndpoints accepts.
+read -r vapid_public vapid_private < <(node -e '
+  const { privateKey } = require("node:crypto").generateKeyPairSync("ec", { namedCurve: "prime256v1" });
+  const { x, y, d } = privateKey.export({ format: "jwk" });
+  const point = Buffer.concat([Buffer.from([4]), Buffer.from(x, "base64url"), Buffer.from(y, "base64url")]);
+  console.log(point.toString("base64url"), d);')
+export Push__WebPush__PublicKey="$vapid_public" E2E_VAPID_PUBLIC_KEY="$vapid_public"
+export Push__AllowInsecureEndpoints=true
 # Short-lived access tokens, so the run also crosses a token refresh (the minimum is 1 minute).
 export Jwt__AccessTokenLifetime="${Jwt__AccessTokenLifetime:-00:01:00}"
 
 rm -rf "$E2E_DIR/artifacts"
 mkdir -p "$E2E_DIR/artifacts"
+PUSH_DIR="$LOCAL_DIR/e2e-push"
+push_pid=""
 finish() {
   local status=$?
-  cp "$LOCAL_DIR"/cluster/node-*.log "$E2E_DIR/artifacts/" 2>/dev/null || true
+  cp "$LOCAL_DIR"/cluster/node-*.log "$PUSH_DIR"/worker.log "$E2E_DIR/artifacts/" 2>/dev/null || true
+  if [ -n "$push_pid" ]; then kill -TERM "$push_pid" 2>/dev/null || true; wait "$push_pid" 2>/dev/null || true; fi
   bash "$REPO_ROOT/scripts/cluster.sh" down || true
   exit $status
 }
 trap finish EXIT
 
 timeout 600 bash scripts/cluster.sh up 2
+
+# One push worker (Distance.Push) beside the nodes, so a push travels the whole way in the test:
+# outbox → relay → distance:push → worker → the test's push service stand-in → service worker.
+mkdir -p "$PUSH_DIR"
+if ! dotnet publish Distance.Push -c Release -o "$PUSH_DIR/bin" -nologo -v quiet -clp:ErrorsOnly >"$PUSH_DIR/publish.log" 2>&1; then
+  log "the push worker's Release publish failed:"; grep -E "error" "$PUSH_DIR/publish.log" | sort -u >&2; exit 1
+fi
+push_url="http://127.0.0.1:$((DISTANCE_BASE_PORT + 9))"
+# Production, not Development: in Development the host validates every registered service at
+# build, and AddDistanceData registers repositories whose PhoneHasher only the nodes provide.
+(cd "$PUSH_DIR/bin" && ASPNETCORE_ENVIRONMENT=Production Push__WebPush__PrivateKey="$vapid_private" \
+  Push__Worker__IdleDelay=00:00:00.100 exec dotnet Distance.Push.dll --urls "$push_url" >"$PUSH_DIR/worker.log" 2>&1) &
+push_pid=$!
+for _ in $(seq 300); do curl -fsS -o /dev/null "$push_url/health/ready" 2>/dev/null && break; sleep 0.1; done
+curl -fsS -o /dev/null "$push_url/health/ready" || { log "the push worker did not become ready"; tail -20 "$PUSH_DIR/worker.log" >&2; exit 1; }
 
 export E2E_NODE_A="http://127.0.0.1:$((DISTANCE_BASE_PORT + 1))"
 export E2E_NODE_B="http://127.0.0.1:$((DISTANCE_BASE_PORT + 2))"
@@ -90,6 +120,6 @@ failed=""
 for viewport in $E2E_VIEWPORTS; do
   log "browser test at $viewport size"
   E2E_VIEWPORT="$viewport" timeout --kill-after=15 "$E2E_TIMEOUT" \
-    node --test --test-concurrency=1 --test-timeout=$(((E2E_TIMEOUT - 20) * 1000)) e2e.test.mjs || failed="$failed $viewport"
+    node --test --test-concurrency=1 --test-timeout=$(((E2E_TIMEOUT - 20) * 1000)) $E2E_TESTS || failed="$failed $viewport"
 done
 [ -z "$failed" ] || { log "the browser test failed at:$failed"; exit 1; }

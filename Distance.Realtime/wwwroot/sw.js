@@ -46,9 +46,10 @@ self.addEventListener('push', event => {
     body: data.body || '',
     icon: '/icons/icon-192.png',
     badge: '/icons/icon-192.png',
-    // One notification per room: a burst of messages replaces it instead of piling up.
-    tag: roomId ? `room-${roomId}` : 'distance',
-    renotify: Boolean(roomId),
+    // The worker's collapse tag (docs/push.md: one per room, one for all requests): a burst of
+    // messages replaces the notification instead of piling up.
+    tag: data.tag || (roomId ? `room-${roomId}` : 'distance'),
+    renotify: true,
     data: { url: roomId ? `/?room=${roomId}` : '/' },
   }));
 });

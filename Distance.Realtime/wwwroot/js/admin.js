@@ -33,10 +33,14 @@ function renderItem({ member, reports, evidence }) {
   const reportLines = reports.map(report => h('li', {},
     h('strong', {}, t(`reason.${report.reason}`)), ' · ', formatTime(report.createdAt),
     report.details ? h('div', { class: 'muted' }, report.details) : null));
-  const evidenceLines = (evidence ?? []).map(message => h('li', {}, `#${message.senderId}: ${message.text}`));
+  // The reported member's own lines by name; the other side (the reporter, as a rule) by id.
+  const sender = id => (id === member.memberId ? member.nickname : `#${id}`);
+  const evidenceLines = (evidence ?? []).map(message => h('li', {}, `${sender(message.senderId)}: ${message.text}`));
   const actions = [];
   if (member.status === 'suspended' || member.status === 'active') {
-    const reinstate = h('button', { type: 'button', class: 'secondary', 'data-testid': 'admin-reinstate' }, t('admin.reinstate'));
+    // The same route either way: a suspended member comes back; an active one keeps going and the reports are closed.
+    const reinstate = h('button', { type: 'button', class: 'secondary', 'data-testid': 'admin-reinstate' },
+      t(member.status === 'suspended' ? 'admin.reinstate' : 'admin.dismiss'));
     onClick(reinstate, async () => {
       await api('POST', `/api/admin/members/${member.memberId}/reinstate`);
       toast(t('admin.done'));
@@ -58,6 +62,6 @@ function renderItem({ member, reports, evidence }) {
       h('strong', {}, member.nickname), ' ', h('span', { class: 'tag', 'data-testid': 'admin-status' }, t(`status.${member.status}`)),
       h('div', { class: 'muted' }, t('admin.reports', { n: reports.length })),
       h('ul', { class: 'evidence' }, reportLines),
-      evidenceLines.length ? h('details', {}, h('summary', {}, t('admin.evidence', { n: evidenceLines.length })), h('ul', { class: 'evidence' }, evidenceLines)) : null),
+      evidenceLines.length ? h('details', { 'data-testid': 'admin-evidence' }, h('summary', {}, t('admin.evidence', { n: evidenceLines.length })), h('ul', { class: 'evidence' }, evidenceLines)) : null),
     h('div', { class: 'actions' }, actions));
 }

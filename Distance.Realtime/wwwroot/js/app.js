@@ -7,7 +7,7 @@ import {
   sendText, setMe, useHub,
 } from './chat.js';
 import { bindActions, openRoomId, render, setOpenRoom } from './chat-view.js';
-import { $, describeMember, formatPhone, onClick, onSubmit, showError, toast } from './dom.js';
+import { $, describeMember, formatPhone, h, onClick, onSubmit, showError, toast } from './dom.js';
 import { createHub } from './hub.js';
 import { applyI18n, gender, t } from './i18n.js';
 import { resetLocation, resumeSharing, sendTypedLocation, wireLocation } from './location.js';
@@ -39,7 +39,9 @@ async function loadMe() {
   me = await api('GET', '/api/me');
   setMe(me);
   $('#me-nickname').textContent = me.nickname;
-  $('#profile-summary').textContent = [describeMember(me), gender(me.gender), formatPhone(me.phone)].filter(Boolean).join(' · ');
+  // The phone number in one piece: a line break inside it reads as two numbers.
+  $('#profile-summary').replaceChildren([describeMember(me), gender(me.gender)].filter(Boolean).join(' · '),
+    ...(me.phone ? [' · ', h('span', { class: 'nowrap' }, formatPhone(me.phone))] : []));
   showVerification(me);
   return me;
 }

@@ -62,6 +62,14 @@ function setFormError(form, message) {
  * runs, so a double tap does not send twice; a refusal from the server is shown the same way.
  */
 export function onSubmit(form, handler) {
+  // A problem shown under the form goes as soon as its field is being fixed, not at the next submit.
+  const fixing = event => {
+    if (!event.target.hasAttribute?.('aria-invalid')) return;
+    event.target.removeAttribute('aria-invalid');
+    setFormError(form, null);
+  };
+  form.addEventListener('input', fixing);
+  form.addEventListener('change', fixing);
   form.addEventListener('submit', async event => {
     event.preventDefault();
     const problem = validate(form);
