@@ -13,9 +13,6 @@ namespace Distance.Tests.Push;
 [Collection(nameof(PushCollection))]
 public sealed class PushDeviceOwnershipTests(PushFixture fixture)
 {
-    private const string P256dh = "BCVxsr7N_eNgVRqvHtD0zTZsEc6-VV-JvLexhqUzORcxaOzi6-AYWXvTBHm4bjyPjs7Vd8pZGH6SRpkNtoIAiw4";
-    private const string Auth = "BTBZMqHH6r4Tts7J_aSIgg";
-
     private RoomApi Api => fixture.Api;
 
     private async Task PutDeviceAsync(TestMember member, object device, DistanceNode node)
@@ -63,7 +60,7 @@ public sealed class PushDeviceOwnershipTests(PushFixture fixture)
     [Fact]
     public async Task AWebPushEndpointRegisteredByAnotherAccountOnTheOtherNodeLeavesTheFirstAccount()
     {
-        var device = new { kind = "webpush", endpoint = $"https://push.example.com/send/{Guid.NewGuid():N}", p256dh = P256dh, auth = Auth };
+        var device = new { kind = "webpush", endpoint = $"https://push.example.com/send/{Guid.NewGuid():N}", p256dh = PushRegistrationTests.P256dh, auth = PushRegistrationTests.Auth };
         var (senderToA, a, roomA) = await Api.PairAsync();
         var (senderToB, b, roomB) = await Api.PairAsync();
         await PutDeviceAsync(a, device, fixture.Nodes.NodeA);
