@@ -20,7 +20,9 @@ public sealed partial class DistanceApiClient(HttpClient http, string? accessTok
 
     /// <summary>
     /// When set, its access token goes on every request instead of <see cref="AccessToken"/>,
-    /// refreshed before it expires, and a 401 is answered by one refresh and one retry.
+    /// refreshed before it expires, and a 401 token_expired/token_invalid on a typed call is answered
+    /// by one refresh and one retry (<see cref="SendAsync(HttpRequestMessage, CancellationToken)"/>
+    /// cannot resend its caller's request: its caller retries).
     /// </summary>
     public DistanceSession? Session { get; set; }
 
