@@ -18,6 +18,14 @@ public sealed partial class DistanceApiClient(HttpClient http, string? accessTok
     /// <summary>The bearer token sent with every request; null for the anonymous routes.</summary>
     public string? AccessToken { get; set; } = accessToken;
 
+    /// <summary>
+    /// When set, its access token goes on every request instead of <see cref="AccessToken"/>,
+    /// refreshed before it expires, and a 401 token_expired/token_invalid on a typed call is answered
+    /// by one refresh and one retry (<see cref="SendAsync(HttpRequestMessage, CancellationToken)"/>
+    /// cannot resend its caller's request: its caller retries).
+    /// </summary>
+    public DistanceSession? Session { get; set; }
+
     /// <summary>The same server and HttpClient, speaking for another member.</summary>
     public DistanceApiClient As(string? accessToken) => new(Http, accessToken);
 
@@ -31,22 +39,36 @@ public sealed partial class DistanceApiClient(HttpClient http, string? accessTok
     /// <summary>Sends a request with this client's token; the caller disposes the response. For routes or bodies this class does not type.</summary>
     public async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
-        if (AccessToken is not null && request.Headers.Authorization is null)
-            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", AccessToken);
+        var token = Session is { } session ? await session.AccessTokenAsync(cancellationToken) : AccessToken;
+        if (token is not null && request.Headers.Authorization is null)
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
         return await Http.SendAsync(request, HttpCompletionOption.ResponseContentRead, cancellationToken);
     }
 
     private async Task<HttpResponseMessage> SendAsync<TBody>(HttpMethod method, string path, TBody body, CancellationToken cancellationToken)
     {
-        using var request = new HttpRequestMessage(method, path)
+        for (var attempt = 1; ; attempt++)
         {
-            Content = body is null ? null : JsonContent.Create(body, options: ContractJson.Options),
-        };
-        var response = await SendAsync(request, cancellationToken);
-        if (response.IsSuccessStatusCode)
-            return response;
-        using (response)
-            throw await DistanceApiException.FromResponseAsync(response, cancellationToken);
+            using var request = new HttpRequestMessage(method, path)
+            {
+                Content = body is null ? null : JsonContent.Create(body, options: ContractJson.Options),
+            };
+            var response = await SendAsync(request, cancellationToken);
+            if (response.IsSuccessStatusCode)
+                return response;
+            DistanceApiException error;
+            using (response)
+                error = await DistanceApiException.FromResponseAsync(response, cancellationToken);
+            // The token expired in flight (or the clocks disagree): refresh once and send again.
+            // Only for the token's own codes: a wrong password is a 401 too, and refreshing is no answer to it.
+            if (attempt == 1 && error.Code is ErrorCodes.TokenExpired or ErrorCodes.TokenInvalid
+                && Session is { } session && request.Headers.Authorization?.Parameter is { } sent)
+            {
+                await session.RefreshAsync(sent, cancellationToken);
+                continue;
+            }
+            throw error;
+        }
     }
 
     private async Task<TResult> ReadAsync<TBody, TResult>(HttpMethod method, string path, TBody body, CancellationToken cancellationToken)

@@ -43,11 +43,14 @@ builder.Services.AddChat();
 builder.Services.AddWebClient();
 builder.Services.AddApiReference();
 builder.Services.AddSecretChecks(builder.Environment);
+builder.Services.AddCrossOrigin();
+builder.Services.AddKestrelLimits(builder.Configuration);
 
 var app = builder.Build();
 app.ValidateConfiguration();
 
 app.UseErrors();
+app.UseCrossOrigin();
 app.UseConnections();
 app.UseAuthentication();
 app.UseAuthorization();

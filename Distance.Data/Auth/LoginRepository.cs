@@ -21,18 +21,11 @@ public sealed class LoginRepository(MySqlDataSource dataSource)
         return loginId;
     }
 
-    // v1's pushToken at login is an FCM registration of the new login (push_registrations).
-    private const string RegisterFcmSql = """
-        INSERT INTO push_registrations (login_id, member_id, kind, token, device_hash, updated_at)
-        VALUES (@loginId, @memberId, 'fcm', @pushToken, @deviceHash, UTC_TIMESTAMP(3))
-        """;
-
+    // v1's pushToken at login is an FCM registration of the new login; the device leaves any other login.
     private static async Task RegisterFcmAsync(MySqlConnection connection, long loginId, long memberId, string? pushToken, CancellationToken cancellationToken)
     {
-        if (string.IsNullOrEmpty(pushToken))
-            return;
-        await connection.ExecuteAsync(new CommandDefinition(RegisterFcmSql,
-            new { loginId, memberId, pushToken, deviceHash = PushDevice.Fcm(pushToken).DeviceHash }, cancellationToken: cancellationToken));
+        if (!string.IsNullOrEmpty(pushToken))
+            await PushRegistrationRepository.RegisterAsync(connection, loginId, memberId, PushDevice.Fcm(pushToken), cancellationToken);
     }
 
     // INSERT … SELECT reads the member row with a shared lock: a deactivation or deletion that

@@ -166,7 +166,10 @@ public sealed partial class MessageWriter : IHostedService
         var stored = new List<StoredMessage>();
         for (var i = 0; i < batch.Count; i++)
             if (results[i].Outcome == AppendOutcome.Stored)
+            {
                 stored.Add(new StoredMessage(messages[i], results[i]));
+                metrics.PersistenceDuration.Record(clock.GetElapsedTime(batch[i].QueuedAt).TotalSeconds);
+            }
         metrics.MessagesPersisted.Add(stored.Count);
 
         // The broadcasts are issued (in seq order) before the acks are released, then awaited.

@@ -35,6 +35,10 @@ public sealed class DistanceMetrics
             tags: null, advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.0005, 0.001, 0.002, 0.003, 0.005, 0.0075, 0.01, 0.015, 0.02, 0.03, 0.05, 0.1, 0.25, 0.5, 1] });
         PushesProduced = meter.CreateCounter<long>("distance.push.produced", "{push}",
             "Push records written to distance:push by the outbox relay, by type (message, request, room, phone).");
+        // From 1 ms (a quiet node's batch commit) to 5 s (the lag alert's threshold).
+        PersistenceDuration = meter.CreateHistogram<double>("distance.chat.persistence.duration", "s",
+            "Time from a chat message's acceptance to its durable commit, per message stored.",
+            tags: null, advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.001, 0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5] });
         meter.CreateObservableGauge("distance.chat.rooms.active", () => Interlocked.Read(ref activeRooms), "{room}",
             "Chat rooms currently active in the whole service, counted in the database every 15 s (the same on every node).");
         meter.CreateObservableGauge("distance.gc.memory_limit", () => GC.GetGCMemoryInfo().TotalAvailableMemoryBytes, "By",
@@ -54,6 +58,7 @@ public sealed class DistanceMetrics
     public Counter<long> HubFloodDisconnects { get; }
     public Histogram<double> GcPauseDuration { get; }
     public Counter<long> PushesProduced { get; }
+    public Histogram<double> PersistenceDuration { get; }
 
     /// <summary>Chat: <c>distance.chat.persistence.lag</c>, the age of the oldest message not yet stored, read at each observation.</summary>
     public void ObservePersistenceLag(Func<TimeSpan> lag) =>

@@ -49,8 +49,8 @@ public sealed partial class PushRelay(
         var members = claim.Rows.Select(r => r.MemberId).Distinct().ToList();
         var live = await online.OnlineAsync(members);
         var offline = members.Where(m => !live.Contains(m)).ToList();
-        var devices = (await registrations.OfMembersAsync(offline, cancellationToken)).ToLookup(r => r.MemberId);
         var now = clock.GetUtcNow().UtcDateTime;
+        var devices = (await registrations.OfMembersAsync(offline, now, cancellationToken)).ToLookup(r => r.MemberId);
 
         var writes = new List<Task>();
         foreach (var row in claim.Rows.Where(r => !live.Contains(r.MemberId)))

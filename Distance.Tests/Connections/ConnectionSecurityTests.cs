@@ -1,8 +1,12 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using System.Threading.Channels;
+using Distance.Client;
+using Distance.Contracts;
 using Distance.Realtime.Connections;
 using Distance.Realtime.RateLimiting;
+using Distance.Tests.Chat;
 using Distance.Tests.Infrastructure;
 using Distance.Tests.Security;
 using Microsoft.AspNetCore.SignalR.Client;
@@ -110,24 +114,84 @@ public sealed class ConnectionSecurityTests(DistanceFixture fixture)
     }
 
     [Fact]
-    public async Task AConnectionEndsWhenItsAccessTokenExpiresAndTheClientComesBackWithARefreshedOne()
+    public async Task AConnectionEndsAtTokenExpiryAndTheDotNetClientRefreshesReconnectsAndGetsWhatWasSentMeanwhile()
+    {
+        var api = new RoomApi(fixture);
+        var sender = await api.MemberAsync();
+        var member = await fixture.SignUpAsync("female");
+        await api.ExecuteSqlAsync("UPDATE members SET student_verified = TRUE WHERE id = @Id", new { member.Id });
+        var roomId = (await api.OpenRoomAsync(sender, member.AsTestMember())).RoomId;
+        var loginId = await fixture.ScalarAsync<long>("SELECT MAX(id) FROM logins WHERE member_id = @Id", member);
+        var expiresAt = DateTime.UtcNow.AddSeconds(4);
+        var shortLived = TestTokens.Sign(fixture.Settings["Jwt:SigningKey"]!, member.Id, loginId, DateTime.UtcNow.AddMinutes(-1), expiresAt);
+        // The app's session: the short-lived access token with the login's real refresh token. Its
+        // refresh requests wait at a gate, so the test can send while the member is certainly out.
+        var refreshGate = new RefreshGate(fixture.NodeA.Server.CreateHandler());
+        var session = new DistanceSession(new DistanceApiClient(new HttpClient(refreshGate) { BaseAddress = fixture.NodeA.Server.BaseAddress }),
+            new TokenPair(shortLived, expiresAt, member.RefreshToken, DateTime.UtcNow.AddDays(1))) { RefreshBefore = TimeSpan.Zero };
+        await using var client = new Switchboard(fixture.NodeB).CreateClient(() => session.AccessTokenAsync(), ChatProtocol.Json, negotiate: true);
+        var received = Channel.CreateUnbounded<ChatMessage>();
+        client.MessageReceived += m => received.Writer.TryWrite(m);
+        var reconnected = new TaskCompletionSource<int>(TaskCreationOptions.RunContinuationsAsynchronously);
+        client.TrackRoom(roomId, 0);
+        await client.StartAsync().Within();
+        client.Synced += brought => reconnected.TrySetResult(brought);
+        await using var senderClient = fixture.NodeA.CreateChatClient(sender.AccessToken);
+        await senderClient.StartAsync().Within();
+        await senderClient.SendMessageAsync(roomId, "m1").Within();
+        Assert.Equal("m1", (await received.Reader.NextAsync()).Text);
+
+        // The server ends the connection at expiry; the client asks for a token, which means a refresh.
+        await refreshGate.Asked.Task.Within(TimeSpan.FromSeconds(15));
+        Assert.NotEqual(HubConnectionState.Connected, client.Connection.State);
+        for (var i = 2; i <= 4; i++)
+            await senderClient.SendMessageAsync(roomId, $"m{i}").Within();
+        refreshGate.Open.TrySetResult();
+
+        Assert.Equal(3, await reconnected.Task.Within(TimeSpan.FromSeconds(15)));
+        for (var seq = 2; seq <= 4; seq++)
+        {
+            var message = await received.Reader.NextAsync();
+            Assert.Equal((seq, $"m{seq}"), ((int)message.Seq, message.Text));
+        }
+        Assert.Equal(HubConnectionState.Connected, client.Connection.State);
+        Assert.NotEqual(shortLived, session.Tokens.AccessToken);
+        await senderClient.SendMessageAsync(roomId, "m5").Within();
+        Assert.Equal(5, (await received.Reader.NextAsync()).Seq);
+    }
+
+    [Fact]
+    public async Task TheDotNetClientAnswersATokenExpiredByOneRefreshAndRetriesTheCall()
     {
         var member = await fixture.SignUpAsync();
         var loginId = await fixture.ScalarAsync<long>("SELECT MAX(id) FROM logins WHERE member_id = @Id", member);
-        var shortLived = TestTokens.Sign(fixture.Settings["Jwt:SigningKey"]!, member.Id, loginId, DateTime.UtcNow.AddMinutes(-1), DateTime.UtcNow.AddSeconds(4));
-        await using var expiring = fixture.NodeB.CreateHubConnection(shortLived);
-        var closed = WatchClosed(expiring);
-        await expiring.StartReadyAsync();
+        var expired = TestTokens.Sign(fixture.Settings["Jwt:SigningKey"]!, member.Id, loginId, DateTime.UtcNow.AddMinutes(-2), DateTime.UtcNow.AddMinutes(-1));
+        using var http = fixture.NodeB.CreateClientFrom();
+        var api = new DistanceApiClient(http);
+        // The app believes its token good for a while (a wrong clock): only the server's 401 tells it otherwise.
+        api.Session = new DistanceSession(api, new TokenPair(expired, DateTime.UtcNow.AddMinutes(10), member.RefreshToken, DateTime.UtcNow.AddDays(1)));
 
-        await closed.Task.Within(TimeSpan.FromSeconds(15));
+        var me = await api.GetMeAsync().Within();
 
-        // What the client does next: refresh, reconnect, SyncRoom.
-        using var client = fixture.NodeA.CreateClientFrom();
-        var refreshed = await (await client.PostAsJsonAsync("/api/auth/refresh", new { refreshToken = member.RefreshToken }).Within())
-            .Content.ReadFromJsonAsync<JsonElement>().Within();
-        await using var again = fixture.NodeB.CreateHubConnection(refreshed.GetProperty("accessToken").GetString()!);
-        await again.StartReadyAsync();
-        Assert.Equal(HubConnectionState.Connected, again.State);
+        Assert.Equal(member.Id, me.MemberId);
+        Assert.NotEqual(expired, api.Session.Tokens.AccessToken);
+    }
+
+    /// <summary>Holds POST /api/auth/refresh until the test opens it; everything else passes.</summary>
+    private sealed class RefreshGate(HttpMessageHandler inner) : DelegatingHandler(inner)
+    {
+        public TaskCompletionSource Asked { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        public TaskCompletionSource Open { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        {
+            if (request.RequestUri!.AbsolutePath == "/api/auth/refresh")
+            {
+                Asked.TrySetResult();
+                await Open.Task.WaitAsync(cancellationToken);
+            }
+            return await base.SendAsync(request, cancellationToken);
+        }
     }
 }
 

@@ -15,6 +15,10 @@ public sealed class ConfigurationTests(DistanceFixture fixture)
     [InlineData("Moderation:PhoneHashKey", "c2hvcnQ=", "Moderation:PhoneHashKey must be a base64 key of at least 256 bits")]
     [InlineData("Moderation:PhoneHashKey", "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=", "Moderation:PhoneHashKey is not random")]
     [InlineData("Moderation:OperatorPhones:0", "not-a-phone", "Moderation:OperatorPhones")]
+    [InlineData("Cors:AllowedOrigins:0", "*", "Cors:AllowedOrigins")]
+    [InlineData("Cors:AllowedOrigins:0", "https://app.example.com/chat", "Cors:AllowedOrigins")]
+    [InlineData("Cors:AllowedOrigins:0", "ftp://app.example.com", "Cors:AllowedOrigins")]
+    [InlineData("Cors:AllowedOrigins:0", "app.example.com", "Cors:AllowedOrigins")]
     public void ABadValueStopsTheBootWithAMessageNamingIt(string key, string value, string expectedInMessage)
     {
         var settings = new Dictionary<string, string?>(fixture.Settings);

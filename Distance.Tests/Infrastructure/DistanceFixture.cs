@@ -92,8 +92,9 @@ public sealed class DistanceFixture : IAsyncLifetime
         if (studentVerified)
             await MarkStudentVerifiedAsync(id, cancellationToken);
         var loginId = await NodeA.Service<LoginRepository>().CreateAsync(id, null, cancellationToken);
-        var token = NodeA.Service<AccessTokenIssuer>().Issue(id, loginId);
-        return new TestMember(id, phone, loginId, token.Token);
+        // A real session (a refresh token too): push delivery skips logins nobody can refresh.
+        var tokens = await NodeA.Service<SessionTokens>().IssueAsync(id, loginId, cancellationToken);
+        return new TestMember(id, phone, loginId, tokens.AccessToken);
     }
 
     private async Task MarkStudentVerifiedAsync(long memberId, CancellationToken cancellationToken)

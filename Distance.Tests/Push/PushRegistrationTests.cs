@@ -8,8 +8,8 @@ namespace Distance.Tests.Push;
 [Collection(nameof(PushCollection))]
 public sealed class PushRegistrationTests(PushFixture fixture)
 {
-    private const string P256dh = "BCVxsr7N_eNgVRqvHtD0zTZsEc6-VV-JvLexhqUzORcxaOzi6-AYWXvTBHm4bjyPjs7Vd8pZGH6SRpkNtoIAiw4";
-    private const string Auth = "BTBZMqHH6r4Tts7J_aSIgg";
+    internal const string P256dh = "BCVxsr7N_eNgVRqvHtD0zTZsEc6-VV-JvLexhqUzORcxaOzi6-AYWXvTBHm4bjyPjs7Vd8pZGH6SRpkNtoIAiw4";
+    internal const string Auth = "BTBZMqHH6r4Tts7J_aSIgg";
 
     private Task<long> CountAsync(string sql, object parameters) => fixture.Api.ScalarAsync(sql, parameters);
 
