@@ -41,9 +41,7 @@ up() {
     export Redis__ConnectionString="${Redis__ConnectionString:-$(local_redis_connection)}"
   fi
 
-  if ! dotnet publish Distance.Realtime -c Release -o "$BIN_DIR" -nologo -v quiet -clp:ErrorsOnly >"$CLUSTER_DIR/publish.log" 2>&1; then
-    log "the Release publish failed:"; grep -E "error" "$CLUSTER_DIR/publish.log" | sort -u >&2; exit 1
-  fi
+  publish Distance.Realtime "$BIN_DIR" publish.log
 
   for i in $(seq 1 "$count"); do
     # A fresh log per `up`; `restart` appends to it.
@@ -52,9 +50,7 @@ up() {
   done
   for i in $(seq 1 "$count"); do wait_ready "$i"; done
   if [ "$PUSH_WORKERS" -gt 0 ]; then
-    if ! dotnet publish Distance.Push -c Release -o "$PUSH_BIN_DIR" -nologo -v quiet -clp:ErrorsOnly >"$CLUSTER_DIR/publish-push.log" 2>&1; then
-      log "the push worker's Release publish failed:"; grep -E "error" "$CLUSTER_DIR/publish-push.log" | sort -u >&2; exit 1
-    fi
+    publish Distance.Push "$PUSH_BIN_DIR" publish-push.log
     for i in $(seq 1 "$PUSH_WORKERS"); do
       alive "$CLUSTER_DIR/push-$i.pid" || : >"$CLUSTER_DIR/push-$i.log"
       start_push_worker "$i"
@@ -62,6 +58,13 @@ up() {
     for i in $(seq 1 "$PUSH_WORKERS"); do wait_ready "$i" push; done
   fi
   status
+}
+
+# publish PROJECT DIR LOG: a Release publish of PROJECT into DIR; its errors, if any, and exit.
+publish() {
+  if ! dotnet publish "$1" -c Release -o "$2" -nologo -v quiet -clp:ErrorsOnly >"$CLUSTER_DIR/$3" 2>&1; then
+    log "the Release publish of $1 failed:"; grep -E "error" "$CLUSTER_DIR/$3" | sort -u >&2; exit 1
+  fi
 }
 
 # Push worker I on BASE_PORT+100+I, like a node: from its build folder, exec'd so the pid is its own.
