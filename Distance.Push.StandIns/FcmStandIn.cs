@@ -30,6 +30,9 @@ public sealed partial class FcmStandIn
 
     public AnswerScript Answers { get; } = new();
     public ConcurrentQueue<FcmDelivery> Deliveries { get; } = new();
+
+    /// <summary>The token of every valid send as it arrives, before <see cref="ResponseDelay"/>: what a sender has in flight.</summary>
+    public ConcurrentQueue<string> Requests { get; } = new();
     public ConcurrentQueue<string> Rejections { get; } = new();
     public int TokensIssued => accessTokens.Count;
 
@@ -142,6 +145,7 @@ public sealed partial class FcmStandIn
             return;
         }
         var token = message.GetProperty("token").GetString()!;
+        Requests.Enqueue(token);
         if (ResponseDelay > TimeSpan.Zero)
             await Task.Delay(ResponseDelay);
         if (Answers.Next(token) is { } answer)

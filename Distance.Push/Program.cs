@@ -7,13 +7,17 @@ namespace Distance.Push;
 /// </summary>
 internal static class Program
 {
-    public static async Task Main(string[] args)
+    public static async Task<int> Main(string[] args)
     {
+        if (ReadinessProbe.IsRequested(args))
+            return await ReadinessProbe.RunAsync();
+
         var builder = WebApplication.CreateBuilder(args);
         builder.Services.AddPushWorker();
 
         var app = builder.Build();
         app.MapPushWorker();
         await app.RunAsync();
+        return 0;
     }
 }

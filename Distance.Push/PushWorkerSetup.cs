@@ -28,7 +28,8 @@ public static class PushWorkerSetup
             .ValidateOnStart();
         services.AddOptions<PushRedisOptions>().BindConfiguration(PushRedisOptions.Section).ValidateDataAnnotations().ValidateOnStart();
 
-        services.AddDistanceData();
+        services.AddDistanceDataSource();
+        services.AddSingleton<Distance.Data.Push.PushRegistrationRepository>();
         services.AddSingleton<IConnectionMultiplexer>(sp =>
         {
             var configuration = ConfigurationOptions.Parse(sp.GetRequiredService<IOptions<PushRedisOptions>>().Value.ConnectionString);

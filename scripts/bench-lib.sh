@@ -9,6 +9,9 @@ bench_env() {
   export Redis__ConnectionString="$(local_redis_connection)"
   export Redis__KeyPrefix="$2"
   export Logging__LogLevel__Default=Warning
+  # The figures in docs/benchmarks.md were measured without a push worker; cluster.sh starts none
+  # here unless asked (scripts/bench-push.sh runs its own).
+  export DISTANCE_PUSH_WORKERS="${DISTANCE_PUSH_WORKERS:-0}"
 }
 
 # bench_raise_rate_limits: hub and member rate limits far above the offered rates. They stay on (every send

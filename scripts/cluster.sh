@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # A real multi-node Distance on one machine, for operators, benchmarks and fault drills.
 #   scripts/cluster.sh up N     local Redis + MariaDB, a Release build, N nodes on 127.0.0.1:5001..500N
+#                               and DISTANCE_PUSH_WORKERS (1) push workers on 127.0.0.1:5101.. (/metrics, /health)
 #   scripts/cluster.sh down     stops every process `up` started; nothing stray remains
 #   scripts/cluster.sh status
 #   scripts/cluster.sh restart I   stops node I (SIGTERM, as a deploy or crash would) and starts it
@@ -10,6 +11,11 @@
 # DISTANCE_NODE_<I>_ENV adds environment for node I only, as space-separated NAME=value words, e.g.
 # DISTANCE_NODE_2_ENV=DOTNET_GCHeapHardLimit=0x20000000 runs node 2 under a 512 MB GC heap limit.
 # With Database__ConnectionString and Redis__ConnectionString set, no local service is started.
+# Push workers read the same Database__/Redis__ settings as the nodes. Their providers come from the
+# environment too (Push__Fcm__ServiceAccountFile, Push__WebPush__PublicKey/PrivateKey, docs/push.md);
+# without them both providers are off and every record is dead-lettered as provider_disabled, which
+# is what a machine without push credentials should do. The push benchmark (scripts/bench-push.sh)
+# runs its own worker against the providers' stand-ins instead.
 set -euo pipefail
 source "$(dirname "$0")/env.sh"
 cd "$REPO_ROOT"
@@ -17,6 +23,8 @@ cd "$REPO_ROOT"
 CLUSTER_DIR="$LOCAL_DIR/cluster"
 BIN_DIR="$CLUSTER_DIR/bin"
 BASE_PORT="${DISTANCE_BASE_PORT:-5000}"
+PUSH_BIN_DIR="$CLUSTER_DIR/push-bin"
+PUSH_WORKERS="${DISTANCE_PUSH_WORKERS:-1}"
 
 alive() { [ -f "$1" ] && kill -0 "$(cat "$1")" 2>/dev/null; }
 
@@ -33,9 +41,7 @@ up() {
     export Redis__ConnectionString="${Redis__ConnectionString:-$(local_redis_connection)}"
   fi
 
-  if ! dotnet publish Distance.Realtime -c Release -o "$BIN_DIR" -nologo -v quiet -clp:ErrorsOnly >"$CLUSTER_DIR/publish.log" 2>&1; then
-    log "the Release publish failed:"; grep -E "error" "$CLUSTER_DIR/publish.log" | sort -u >&2; exit 1
-  fi
+  publish Distance.Realtime "$BIN_DIR" publish.log
 
   for i in $(seq 1 "$count"); do
     # A fresh log per `up`; `restart` appends to it.
@@ -43,7 +49,31 @@ up() {
     start_node "$i"
   done
   for i in $(seq 1 "$count"); do wait_ready "$i"; done
+  if [ "$PUSH_WORKERS" -gt 0 ]; then
+    publish Distance.Push "$PUSH_BIN_DIR" publish-push.log
+    for i in $(seq 1 "$PUSH_WORKERS"); do
+      alive "$CLUSTER_DIR/push-$i.pid" || : >"$CLUSTER_DIR/push-$i.log"
+      start_push_worker "$i"
+    done
+    for i in $(seq 1 "$PUSH_WORKERS"); do wait_ready "$i" push; done
+  fi
   status
+}
+
+# publish PROJECT DIR LOG: a Release publish of PROJECT into DIR; its errors, if any, and exit.
+publish() {
+  if ! dotnet publish "$1" -c Release -o "$2" -nologo -v quiet -clp:ErrorsOnly >"$CLUSTER_DIR/$3" 2>&1; then
+    log "the Release publish of $1 failed:"; grep -E "error" "$CLUSTER_DIR/$3" | sort -u >&2; exit 1
+  fi
+}
+
+# Push worker I on BASE_PORT+100+I, like a node: from its build folder, exec'd so the pid is its own.
+start_push_worker() {
+  local i=$1 port=$((BASE_PORT + 100 + $1)) pidfile="$CLUSTER_DIR/push-$1.pid"
+  if alive "$pidfile"; then return; fi
+  (cd "$PUSH_BIN_DIR" && ASPNETCORE_ENVIRONMENT="${ASPNETCORE_ENVIRONMENT:-Development}" \
+    exec nohup dotnet Distance.Push.dll --urls "http://127.0.0.1:$port" >>"$CLUSTER_DIR/push-$i.log" 2>&1) &
+  echo $! >"$pidfile"
 }
 
 start_node() {
@@ -59,15 +89,17 @@ start_node() {
   echo $! >"$pidfile"
 }
 
+# wait_ready I [push]: node I (or push worker I) answers /health/ready.
 wait_ready() {
-  local i=$1 port=$((BASE_PORT + $1)) ready=""
+  local i=$1 kind=${2:-node} port ready=""
+  if [ "$kind" = push ]; then port=$((BASE_PORT + 100 + i)); else port=$((BASE_PORT + i)); fi
   for _ in $(seq 600); do
     if curl -fsS -o /dev/null "http://127.0.0.1:$port/health/ready" 2>/dev/null; then ready=1; break; fi
-    alive "$CLUSTER_DIR/node-$i.pid" || break
+    alive "$CLUSTER_DIR/$kind-$i.pid" || break
     sleep 0.1
   done
   if [ -z "$ready" ]; then
-    log "node $i did not become ready; see $CLUSTER_DIR/node-$i.log"; tail -20 "$CLUSTER_DIR/node-$i.log" >&2; exit 1
+    log "$kind $i did not become ready; see $CLUSTER_DIR/$kind-$i.log"; tail -20 "$CLUSTER_DIR/$kind-$i.log" >&2; exit 1
   fi
 }
 
@@ -105,12 +137,17 @@ status() {
     local i; i=$(basename "$pidfile" .pid); i=${i#node-}
     alive "$pidfile" && echo "node http://127.0.0.1:$((BASE_PORT + i)) pid $(cat "$pidfile")"
   done
+  for pidfile in "$CLUSTER_DIR"/push-*.pid; do
+    [ -e "$pidfile" ] || continue
+    local i; i=$(basename "$pidfile" .pid); i=${i#push-}
+    alive "$pidfile" && echo "push worker http://127.0.0.1:$((BASE_PORT + 100 + i)) pid $(cat "$pidfile")"
+  done
   bash scripts/services.sh status | grep -v " down$" || true
 }
 
 down() {
   local pids=()
-  for pidfile in "$CLUSTER_DIR"/node-*.pid; do
+  for pidfile in "$CLUSTER_DIR"/node-*.pid "$CLUSTER_DIR"/push-*.pid; do
     [ -e "$pidfile" ] || continue
     alive "$pidfile" && pids+=("$(cat "$pidfile")")
     rm -f "$pidfile"

@@ -3,12 +3,13 @@
 # on loopback. Two nodes in Production with the settings rendered from docker-compose.yml +
 # .env.example (`docker-compose config`; the empty values filled as an operator would), Debian's
 # nginx with deploy/nginx/*, Prometheus and Alertmanager with deploy/prometheus/* and
-# deploy/alertmanager/*, MariaDB and Redis with the compose command lines, an SMTP sink, the SMS
+# deploy/alertmanager/*, MariaDB and Redis with the compose command lines, the push worker with its
+# rendered settings (providers off, as .env.example leaves them), an SMTP sink, the SMS
 # providers' stand-in (tools/Distance.StandIns) behind HTTPS, and an HTTPS alert webhook. scripts/rehearsal/render.py says what
 # is rewritten (addresses and container paths, nothing else); scripts/rehearsal/checks.py what is
 # proven. Prints one closing line, `rehearsal: PASS` or `rehearsal: FAIL <why>`; stops everything
 # it started, whatever happens. ~2 minutes, most of it the real `for: 1m` of DistanceNodeDown.
-#   DISTANCE_REHEARSAL_BASE_PORT (5800): ports base+06 MariaDB, +79 Redis, +11/+12 nodes,
+#   DISTANCE_REHEARSAL_BASE_PORT (5800): ports base+06 MariaDB, +79 Redis, +11/+12 nodes, +14 push worker,
 #     +80/+43 nginx HTTP/HTTPS, +90 Prometheus, +93 Alertmanager, +20 SMS (HTTPS; the stand-in
 #     itself on +22), +21 webhook, +25 SMTP
 #   DISTANCE_REHEARSAL_BUILD=0 uses the existing Release build (scripts/test.sh has just built it)
@@ -22,8 +23,8 @@ BASE="${DISTANCE_REHEARSAL_BASE_PORT:-5800}"
 R="$LOCAL_DIR/rehearsal"
 COMPOSE_FILE="${DISTANCE_REHEARSAL_COMPOSE:-docker-compose.yml}"
 PY=/usr/bin/python3
-PORTS=$(printf '{"mariadb":%d,"redis":%d,"node1":%d,"node2":%d,"http":%d,"https":%d,"prometheus":%d,"alertmanager":%d,"sms":%d,"webhook":%d,"smtp":%d}' \
-  $((BASE+6)) $((BASE+79)) $((BASE+11)) $((BASE+12)) $((BASE+80)) $((BASE+43)) $((BASE+90)) $((BASE+93)) $((BASE+20)) $((BASE+21)) $((BASE+25)))
+PORTS=$(printf '{"mariadb":%d,"redis":%d,"node1":%d,"node2":%d,"push-worker":%d,"http":%d,"https":%d,"prometheus":%d,"alertmanager":%d,"sms":%d,"webhook":%d,"smtp":%d}' \
+  $((BASE+6)) $((BASE+79)) $((BASE+11)) $((BASE+12)) $((BASE+14)) $((BASE+80)) $((BASE+43)) $((BASE+90)) $((BASE+93)) $((BASE+20)) $((BASE+21)) $((BASE+25)))
 port() { "$PY" -c "import json,sys; print(json.loads(sys.argv[1])[sys.argv[2]])" "$PORTS" "$1"; }
 
 RESULT=""
@@ -103,9 +104,11 @@ fi
 
 # ---- Build --------------------------------------------------------------------------------------
 BIN="$REPO_ROOT/Distance.Realtime/bin/Release/net10.0"
-if [ "${DISTANCE_REHEARSAL_BUILD:-1}" != 0 ] || [ ! -f "$BIN/Distance.Realtime.dll" ]; then
+PUSH_BIN="$REPO_ROOT/Distance.Push/bin/Release/net10.0"
+if [ "${DISTANCE_REHEARSAL_BUILD:-1}" != 0 ] || [ ! -f "$BIN/Distance.Realtime.dll" ] || [ ! -f "$PUSH_BIN/Distance.Push.dll" ]; then
   step "building (Release)"
   dotnet build Distance.Realtime -c Release -nologo -v quiet -clp:ErrorsOnly >"$R/logs/build.log" 2>&1 || fail "the build failed"
+  dotnet build Distance.Push -c Release -nologo -v quiet -clp:ErrorsOnly >>"$R/logs/build.log" 2>&1 || fail "the push worker's build failed"
 fi
 
 # ---- MariaDB and Redis, as the compose services run them ------------------------------------------
@@ -155,31 +158,36 @@ PIDS+=($!)
 
 # ---- Two nodes in Production, each with its rendered environment alone ---------------------------
 node_env() { mapfile -t NODE_ENV <"$R/$1.env"; }
+bin_of() { if [ "$1" = push-worker ]; then echo "$PUSH_BIN"; else echo "$BIN"; fi; }
+dll_of() { if [ "$1" = push-worker ]; then echo Distance.Push.dll; else echo Distance.Realtime.dll; fi; }
 start_node() {
   node_env "$1"
   (
-    cd "$BIN"
+    cd "$(bin_of "$1")"
     # compose's nofile, as far as this machine's hard limit allows (raising it needs CAP_SYS_RESOURCE).
-    wanted=$(cat "$R/$1.nofile") hard=$(ulimit -Hn)
-    [ "$hard" = unlimited ] || [ "$hard" -ge "$wanted" ] && ulimit -n "$wanted" || ulimit -n "$hard"
+    if [ -f "$R/$1.nofile" ]; then
+      wanted=$(cat "$R/$1.nofile") hard=$(ulimit -Hn)
+      [ "$hard" = unlimited ] || [ "$hard" -ge "$wanted" ] && ulimit -n "$wanted" || ulimit -n "$hard"
+    fi
     # The image's own settings (Dockerfile ENV) and the process basics; nothing from this shell.
     exec env -i PATH="$PATH" HOME="$HOME" DOTNET_CLI_TELEMETRY_OPTOUT=1 SSL_CERT_FILE="$R/tls/trust.pem" \
       DOTNET_ThreadPool_UnfairSemaphoreSpinLimit=0 DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS=1 \
-      "${NODE_ENV[@]}" dotnet Distance.Realtime.dll
+      "${NODE_ENV[@]}" dotnet "$(dll_of "$1")"
   ) >"$R/logs/$1.log" 2>&1 &
   PIDS+=($!)
   echo $! >"$R/$1.pid"
 }
-# The compose health check itself ([CMD, dotnet, Distance.Realtime.dll, --healthcheck]).
+# The compose health check itself ([CMD, dotnet, Distance.Realtime.dll / Distance.Push.dll, --healthcheck]).
 healthy() {
   node_env "$1"
   mapfile -t test_cmd <"$R/$1.health"
-  (cd "$BIN" && env -i PATH="$PATH" HOME="$HOME" DOTNET_CLI_TELEMETRY_OPTOUT=1 "${NODE_ENV[@]}" timeout 10 "${test_cmd[@]}") >/dev/null 2>&1
+  (cd "$(bin_of "$1")" && env -i PATH="$PATH" HOME="$HOME" DOTNET_CLI_TELEMETRY_OPTOUT=1 "${NODE_ENV[@]}" timeout 10 "${test_cmd[@]}") >/dev/null 2>&1
 }
-step "nodes :$(port node1) :$(port node2) (Production)"
+step "nodes :$(port node1) :$(port node2) and the push worker :$(port push-worker) (Production)"
 start_node node1
 start_node node2
-for node in node1 node2; do
+start_node push-worker
+for node in node1 node2 push-worker; do
   ok=""
   # Poll cheaply while the node boots; then the compose health check itself must pass.
   for _ in $(seq 480); do
@@ -192,7 +200,7 @@ for node in node1 node2; do
     fail "$node did not become healthy: $(grep -v -E '^\s+at |^--- ' "$R/logs/$node.log" | tail -1 | cut -c1-300)"
   fi
 done
-step "both nodes report ready through their compose health check"
+step "both nodes and the push worker report ready through their compose health check"
 
 # ---- nginx ----------------------------------------------------------------------------------------
 diff -u deploy/nginx/nginx.conf "$R/nginx/nginx.conf" >"$R/nginx.diff" || true
@@ -227,6 +235,13 @@ targets_up() {
 }
 for _ in $(seq 60); do [ "$(targets_up)" = 2 ] && break; sleep 1; done
 [ "$(targets_up)" = 2 ] || fail "Prometheus never saw both nodes up"
+worker_up() {
+  curl -fsS "http://127.0.0.1:$(port prometheus)/api/v1/query?query=count(distance_push_stream_lag_seconds)%20and%20on()%20sum(up%7Bjob%3D%22distance-push%22%7D)%20%3D%3D%201" 2>/dev/null \
+    | "$PY" -c 'import json,sys; r=json.load(sys.stdin)["data"]["result"]; print(r[0]["value"][1] if r else 0)' 2>/dev/null || true
+}
+for _ in $(seq 30); do [ "$(worker_up)" = 1 ] && break; sleep 1; done
+[ "$(worker_up)" = 1 ] || fail "Prometheus never scraped the push worker (job distance-push) and its stream lag"
+step "Prometheus scrapes the push worker: distance_push_stream_lag_seconds is there"
 step "Prometheus scrapes both nodes; killing node2 (SIGKILL)"
 killed_at=$(date +%s)
 { kill -KILL "$(cat "$R/node2.pid")"; wait "$(cat "$R/node2.pid")"; } 2>/dev/null || true
@@ -248,4 +263,4 @@ print("  ok   the webhook got a Slack-compatible DistanceNodeDown: " + attachmen
 ' || fail "the webhook payload is not the expected Slack message"
 step "alert delivered $(( $(date +%s) - killed_at )) s after the kill"
 
-RESULT="PASS (compose settings boot in Production; nginx, Prometheus and Alertmanager as shipped)"
+RESULT="PASS (compose settings boot the nodes and the push worker in Production; nginx, Prometheus and Alertmanager as shipped)"

@@ -7,7 +7,15 @@ namespace Distance.Data.Database;
 public static class DataServiceCollectionExtensions
 {
     /// <summary>Registers the pooled data source, the migration runner and every repository.</summary>
-    public static IServiceCollection AddDistanceData(this IServiceCollection services)
+    public static IServiceCollection AddDistanceData(this IServiceCollection services) =>
+        services.AddDistanceDataSource().AddRepositories();
+
+    /// <summary>
+    /// The options, the pooled data source and the migration runner without the repositories: for a
+    /// process (the push worker) that uses one or two repositories and would not satisfy the rest's
+    /// dependencies (the host validates every registration in Development).
+    /// </summary>
+    public static IServiceCollection AddDistanceDataSource(this IServiceCollection services)
     {
         services.AddOptions<DatabaseOptions>()
             .BindConfiguration(DatabaseOptions.Section)
@@ -27,7 +35,6 @@ public static class DataServiceCollectionExtensions
             return builder.Build();
         });
         services.AddSingleton<MigrationRunner>();
-        services.AddRepositories();
         return services;
     }
 

@@ -10,7 +10,8 @@ namespace Distance.Tests.Infrastructure;
 /// A Distance node as a real child process (the built Distance.Realtime.dll on a free loopback
 /// port), for tests that must kill a node the hard way (in-process nodes cannot be kill -9'd) or
 /// need a node's own /metrics (in-process nodes share meters). Settings reach it as environment
-/// variables (Section__Key), the way operators configure nodes.
+/// variables (Section__Key), the way operators configure nodes. <see cref="StartPushWorkerAsync"/>
+/// runs the push worker (Distance.Push.dll) the same way.
 /// </summary>
 public sealed class NodeProcess : IAsyncDisposable
 {
@@ -37,8 +38,16 @@ public sealed class NodeProcess : IAsyncDisposable
     /// the test project's dependency file, so a hosting startup named in the settings (e.g. the
     /// observability probe endpoints) can load from the test assembly.
     /// </summary>
-    public static async Task<NodeProcess> StartAsync(
-        IReadOnlyDictionary<string, string?> settings, TimeSpan? timeout = null, string environment = "Production")
+    public static Task<NodeProcess> StartAsync(
+        IReadOnlyDictionary<string, string?> settings, TimeSpan? timeout = null, string environment = "Production") =>
+        StartAsync("Distance.Realtime", TestServices.PlaceholderSenders.Concat(settings), timeout, environment);
+
+    /// <summary>A push worker process (it serves /health/* and /metrics), ready when its Redis and MariaDB answer.</summary>
+    public static Task<NodeProcess> StartPushWorkerAsync(IReadOnlyDictionary<string, string?> settings, TimeSpan? timeout = null) =>
+        StartAsync("Distance.Push", settings, timeout, "Production");
+
+    private static async Task<NodeProcess> StartAsync(
+        string application, IEnumerable<KeyValuePair<string, string?>> settings, TimeSpan? timeout, string environment)
     {
         var folder = AppContext.BaseDirectory;
         var baseAddress = new Uri($"http://127.0.0.1:{FreePort()}");
@@ -50,13 +59,13 @@ public sealed class NodeProcess : IAsyncDisposable
             UseShellExecute = false,
             ArgumentList =
             {
-                "exec", "--runtimeconfig", Path.Combine(folder, "Distance.Realtime.runtimeconfig.json"),
+                "exec", "--runtimeconfig", Path.Combine(folder, application + ".runtimeconfig.json"),
                 "--depsfile", Path.Combine(folder, "Distance.Tests.deps.json"),
-                Path.Combine(folder, "Distance.Realtime.dll"), "--urls", baseAddress.ToString(),
+                Path.Combine(folder, application + ".dll"), "--urls", baseAddress.ToString(),
             },
         };
         start.Environment["ASPNETCORE_ENVIRONMENT"] = environment;
-        foreach (var (key, value) in TestServices.PlaceholderSenders.Concat(settings))
+        foreach (var (key, value) in settings)
             start.Environment[key.Replace(":", "__", StringComparison.Ordinal)] = value;
 
         var node = new NodeProcess(Process.Start(start)!, baseAddress);
@@ -83,6 +92,13 @@ public sealed class NodeProcess : IAsyncDisposable
                 options.AccessTokenProvider = () => Task.FromResult<string?>(accessToken);
             })
             .Build();
+
+    /// <summary>The process's own Prometheus text.</summary>
+    public async Task<string> MetricsAsync()
+    {
+        using var client = CreateClient();
+        return await client.GetStringAsync("/metrics");
+    }
 
     /// <summary>SIGKILL for the node and anything it started: no shutdown code runs.</summary>
     public void Kill()

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using System.Text.RegularExpressions;
 using Distance.Realtime.Identity;
 using Distance.Tests.Infrastructure;
@@ -23,12 +22,12 @@ public sealed partial class DashboardTests(DistanceFixture fixture)
         await using var node = await NodeProcess.StartAsync(NodeSettings()).Within(TimeSpan.FromSeconds(90));
         var address = node.BaseAddress;
         await using var prometheus = await PrometheusServer.StartAsync(
-            "distance", [address.Authority], [RepositoryFile("deploy", "prometheus", "alerts.yml")]);
+            "distance", [address.Authority], [DashboardFiles.Repository("deploy", "prometheus", "alerts.yml")]);
         var token = AccessToken();
         await using var hub = Connect(address, token);
         await hub.StartAsync().Within();
 
-        var queries = DashboardQueries();
+        var queries = DashboardFiles.Queries("distance.json");
         Assert.True(queries.Count >= 20, $"the dashboard has only {queries.Count} queries");
         var empty = queries;
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
@@ -36,11 +35,7 @@ public sealed partial class DashboardTests(DistanceFixture fixture)
         {
             await GenerateTrafficAsync(address, hub, token);
             await Task.Delay(1000);
-            var stillEmpty = new List<(string Panel, string Expression)>();
-            foreach (var query in empty)
-                if (await prometheus.CountAsync(query.Expression) == 0)
-                    stillEmpty.Add(query);
-            empty = stillEmpty;
+            empty = await prometheus.WithoutDataAsync(empty);
         }
         Assert.True(empty.Count == 0, "panels without data: " + string.Join("; ", empty.Select(q => $"{q.Panel}: {q.Expression}")));
 
@@ -104,20 +99,10 @@ public sealed partial class DashboardTests(DistanceFixture fixture)
         return settings;
     }
 
-    private static List<(string Panel, string Expression)> DashboardQueries()
-    {
-        using var dashboard = JsonDocument.Parse(File.ReadAllText(RepositoryFile("deploy", "grafana", "dashboards", "distance.json")));
-        return dashboard.RootElement.GetProperty("panels").EnumerateArray()
-            .Where(p => p.TryGetProperty("targets", out _))
-            .SelectMany(p => p.GetProperty("targets").EnumerateArray()
-                .Select(t => (p.GetProperty("title").GetString()!, t.GetProperty("expr").GetString()!)))
-            .ToList();
-    }
-
     /// <summary>The first column of the table under "## Metrics" in docs/observability.md.</summary>
     private static List<string> DocumentedMetrics()
     {
-        var lines = File.ReadAllLines(RepositoryFile("docs", "observability.md"))
+        var lines = File.ReadAllLines(DashboardFiles.Repository("docs", "observability.md"))
             .SkipWhile(l => l != "## Metrics").Skip(1).TakeWhile(l => !l.StartsWith("## ", StringComparison.Ordinal));
         var names = lines.Select(l => TableName().Match(l)).Where(m => m.Success).Select(m => m.Groups[1].Value).ToList();
         Assert.True(names.Count >= 40, $"docs/observability.md lists only {names.Count} metrics");
@@ -126,14 +111,6 @@ public sealed partial class DashboardTests(DistanceFixture fixture)
 
     [GeneratedRegex(@"^\| `([a-z_]+)` \|")]
     private static partial Regex TableName();
-
-    private static string RepositoryFile(params string[] parts)
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-            if (File.Exists(Path.Combine(dir.FullName, "Distance.sln")))
-                return Path.Combine([dir.FullName, .. parts]);
-        throw new FileNotFoundException("The repository root (Distance.sln) was not found above " + AppContext.BaseDirectory);
-    }
 }
 
 [CollectionDefinition(nameof(ObservabilityCollection))]

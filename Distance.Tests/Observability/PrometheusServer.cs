@@ -86,6 +86,16 @@ public sealed class PrometheusServer : IAsyncDisposable
         }
     }
 
+    /// <summary>Those of the dashboard's queries that return no data (yet).</summary>
+    public async Task<List<(string Panel, string Expression)>> WithoutDataAsync(IEnumerable<(string Panel, string Expression)> queries)
+    {
+        var empty = new List<(string Panel, string Expression)>();
+        foreach (var query in queries)
+            if (await CountAsync(query.Expression) == 0)
+                empty.Add(query);
+        return empty;
+    }
+
     public async Task<JsonElement> RulesAsync()
     {
         var body = await http.GetStringAsync("/api/v1/rules");

@@ -19,7 +19,8 @@ public sealed class PushWorkerHost : IAsyncDisposable
     /// <param name="standIns">Routes the worker's Web Push requests to these stand-ins.</param>
     public static async Task<PushWorkerHost> StartAsync(IReadOnlyDictionary<string, string?> settings, PushStandIns standIns)
     {
-        var builder = Host.CreateApplicationBuilder();
+        // Development, as `cluster.sh` runs workers: the host then validates every registration at build.
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { EnvironmentName = Environments.Development });
         builder.Configuration.AddInMemoryCollection(settings);
         builder.Services.AddPushWorker();
         builder.Services.AddHttpClient<WebPushSender>().ConfigurePrimaryHttpMessageHandler(standIns.RouteToStandIn);

@@ -3,6 +3,7 @@ using Distance.Load.Common;
 using Distance.Load.Connections;
 using Distance.Load.Festival;
 using Distance.Load.Matching;
+using Distance.Load.Push;
 using Distance.Load.Seed;
 using Distance.Load.Soak;
 
@@ -16,6 +17,7 @@ var commands = new Dictionary<string, (string Help, Func<Arguments, Task<int>> R
     ["connections"] = (ConnectionsCommand.Help, ConnectionsCommand.RunAsync),
     ["festival"] = (FestivalCommand.Help, FestivalCommand.RunAsync),
     ["statements"] = (StatementCostCommand.Help, StatementCostCommand.RunAsync),
+    ["push"] = (PushCommand.Help, PushCommand.RunAsync),
 };
 
 if (args.Length == 0 || !commands.TryGetValue(args[0], out var command))

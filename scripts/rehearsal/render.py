@@ -103,6 +103,7 @@ def render_files(repo, rendered_yml, out, ports):
         ("smtp-relay", 587): ("127.0.0.1", ports["smtp"]),
         ("node1", 8080): ("127.0.0.1", ports["node1"]),
         ("node2", 8080): ("127.0.0.1", ports["node2"]),
+        ("push-worker", 8080): ("127.0.0.1", ports["push-worker"]),
         ("alertmanager", 9093): ("127.0.0.1", ports["alertmanager"]),
     }
     compose_names = set(services) | {nginx_address}
@@ -123,10 +124,8 @@ def render_files(repo, rendered_yml, out, ports):
         fail("redis: the command must start with redis-server")
     (out / "redis.args").write_text("\n".join(redis_command[1:]) + "\n")
 
-    # ---- The nodes: environment as rendered, addresses rewritten --------------------------------
-    for node in ("node1", "node2"):
-        spec = compose["services"][node]
-        env = services[node].environment
+    def loopback_stores(env):
+        """The compose addresses of MariaDB and Redis in a service's settings, as loopback ports."""
         if "Database__ConnectionString" in env:
             database = dict(part.split("=", 1) for part in env["Database__ConnectionString"].split(";") if part)
             host, port = hosts[(database["Server"], int(database.get("Port", 3306)))]
@@ -136,6 +135,29 @@ def render_files(repo, rendered_yml, out, ports):
             first, _, rest = env["Redis__ConnectionString"].partition(",")
             redis_host, _, redis_port = first.partition(":")
             env["Redis__ConnectionString"] = "{}:{}".format(*hosts[(redis_host, int(redis_port or 6379))]) + (f",{rest}" if rest else "")
+
+    def write_process(name, spec, env):
+        """The service's environment (loopback port, GC limit as in a container) and its compose health check."""
+        # The images listen on 8080 (Dockerfiles); the rehearsal on the service's loopback port.
+        env["ASPNETCORE_URLS"] = f"http://127.0.0.1:{hosts[(name, 8080)][1]}"
+        # In a container the GC limits its heap to 75 % of the memory limit; without one, say so.
+        limit = parse_size(spec["mem_limit"])
+        env["DOTNET_GCHeapHardLimit"] = hex(limit * 3 // 4)
+        for key, value in env.items():
+            if "\n" in value:
+                fail(f"{name}: {key} holds a line break")
+            leftover_hosts(key, value)
+        (out / f"{name}.env").write_text("".join(f"{k}={v}\n" for k, v in sorted(env.items())))
+        test = spec["healthcheck"]["test"]
+        if test[0] != "CMD":
+            fail(f"{name}: the health check must be an exec form [CMD, ...]")
+        (out / f"{name}.health").write_text("\n".join(test[1:]) + "\n")
+
+    # ---- The nodes: environment as rendered, addresses rewritten --------------------------------
+    for node in ("node1", "node2"):
+        spec = compose["services"][node]
+        env = services[node].environment
+        loopback_stores(env)
         # nginx reaches the nodes from loopback here, from its fixed compose address there.
         for key, value in env.items():
             if value == nginx_address:
@@ -155,21 +177,13 @@ def render_files(repo, rendered_yml, out, ports):
             f"StandIns__{key[len('Messaging__Sms__'):]}={value}\n" for key, value in sorted(env.items())
             if re.fullmatch(r"Messaging__Sms__(Solapi__(ApiKey|ApiSecret|From)|Twilio__(AccountSid|AuthToken|From))", key) and value)
             + (f"StandIns__Relay__ApiKey={env['Messaging__Sms__ApiKey']}\n" if env.get("Messaging__Sms__ApiKey") else ""))
-        # The image listens on 8080 (Dockerfile); the rehearsal on the node's loopback port.
-        env["ASPNETCORE_URLS"] = f"http://127.0.0.1:{hosts[(node, 8080)][1]}"
-        # In a container the GC limits its heap to 75 % of the memory limit; without one, say so.
-        limit = parse_size(spec["mem_limit"])
-        env["DOTNET_GCHeapHardLimit"] = hex(limit * 3 // 4)
-        for key, value in env.items():
-            if "\n" in value:
-                fail(f"{node}: {key} holds a line break")
-            leftover_hosts(key, value)
-        (out / f"{node}.env").write_text("".join(f"{k}={v}\n" for k, v in sorted(env.items())))
-        test = spec["healthcheck"]["test"]
-        if test[0] != "CMD":
-            fail(f"{node}: the health check must be an exec form [CMD, ...]")
-        (out / f"{node}.health").write_text("\n".join(test[1:]) + "\n")
+        write_process(node, spec, env)
         (out / f"{node}.nofile").write_text(str(spec["ulimits"]["nofile"]["hard"]))
+
+    # ---- The push worker: its stores on loopback; providers as .env.example leaves them (off) -----
+    worker = services["push-worker"].environment
+    loopback_stores(worker)
+    write_process("push-worker", compose["services"]["push-worker"], worker)
 
     # ---- nginx: the shipped files, only upstream servers and listen ports changed ---------------
     published = {int(p["target"]): ports["https"] if int(p["target"]) == 443 else ports["http"]
@@ -220,6 +234,11 @@ def render_files(repo, rendered_yml, out, ports):
                 for file in source.parent.iterdir():
                     if file.suffix in (".yml", ".yaml", ".tmpl"):
                         text = service.map_paths(target_rewrite(file.read_text(), f"{name}/{file.name}"))
+                        if file.name == "prometheus.yml":
+                            # Compose's DNS names every push-worker container; here the one worker's port.
+                            text = replace_exactly(
+                                text, r"dns_sd_configs:\n\s+- names: \[\"push-worker\"\]\n(?:\s+(?:type|port|refresh_interval): .*\n)*",
+                                "static_configs:\n      - targets: [\"{}:{}\"]\n".format(*hosts[("push-worker", 8080)]), 1, "prometheus push-worker")
                         (config_dir / file.name).write_text(text)
                 value = str(config_dir / source.name)
             elif value.startswith("/"):
