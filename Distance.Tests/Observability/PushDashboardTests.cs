@@ -56,7 +56,7 @@ public sealed class PushDashboardTests(DistanceFixture fixture)
         Assert.NotEmpty(standIns.Fcm.DeliveriesTo(accepted));
     }
 
-    /// <summary>A login with an FCM device and a due outbox row for its member: the node's relay turns it into a record.</summary>
+    /// <summary>A live login (an unexpired refresh token) with an FCM device and a due outbox row for its member: the node's relay turns it into a record.</summary>
     private async Task OfflineMemberWithPushAsync(string token)
     {
         var memberId = Random.Shared.NextInt64(1_000_000, long.MaxValue / 2);
@@ -66,6 +66,8 @@ public sealed class PushDashboardTests(DistanceFixture fixture)
         await connection.ExecuteAsync("""
             INSERT INTO push_registrations (login_id, member_id, kind, token, device_hash, updated_at)
             VALUES (@loginId, @memberId, 'fcm', @token, UNHEX(SHA2(@token, 256)), UTC_TIMESTAMP(3));
+            INSERT INTO refresh_tokens (token_hash, login_id, expires_at)
+            VALUES (UNHEX(SHA2(UUID(), 256)), @loginId, UTC_TIMESTAMP(3) + INTERVAL 1 DAY);
             INSERT INTO push_outbox (member_id, kind, subject_id, actor_id, body, events, created_at)
             VALUES (@memberId, 'room', 7, NULL, NULL, 1, UTC_TIMESTAMP(3) - INTERVAL 10 SECOND);
             """, new { loginId, memberId, token });
