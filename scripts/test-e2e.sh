@@ -93,7 +93,8 @@ finish() {
 }
 trap finish EXIT
 
-timeout 600 bash scripts/cluster.sh up 2
+# No worker of cluster.sh's: this run starts its own below, with the VAPID private key and a short idle delay.
+DISTANCE_PUSH_WORKERS=0 timeout 600 bash scripts/cluster.sh up 2
 
 # One push worker (Distance.Push) beside the nodes, so a push travels the whole way in the test:
 # outbox → relay → distance:push → worker → the test's push service stand-in → service worker.
