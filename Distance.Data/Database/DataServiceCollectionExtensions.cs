@@ -1,4 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using MySqlConnector;
 
@@ -13,6 +14,10 @@ public static class DataServiceCollectionExtensions
             .BindConfiguration(DatabaseOptions.Section)
             .ValidateDataAnnotations()
             .Validate(o => IsParsable(o.ConnectionString), "Database:ConnectionString is not a valid MySQL connection string.")
+            .Validate(o => string.IsNullOrWhiteSpace(o.ReadConnectionString) || IsParsable(o.ReadConnectionString),
+                "Database:ReadConnectionString is not a valid MySQL connection string.")
+            .Validate(o => o.ReplicaCheckInterval > TimeSpan.Zero && o.ReplicaCheckInterval < o.ReplicaMaxLag,
+                "Database:ReplicaCheckInterval must be positive and shorter than Database:ReplicaMaxLag.")
             .ValidateOnStart();
 
         services.AddSingleton(sp =>
@@ -27,6 +32,9 @@ public static class DataServiceCollectionExtensions
             return builder.Build();
         });
         services.AddSingleton<MigrationRunner>();
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddSingleton<ReadRouting>();
+        services.AddHostedService<ReplicaMonitor>();
         services.AddRepositories();
         return services;
     }
