@@ -17,7 +17,10 @@ internal static class RedisSetup
             .ValidateDataAnnotations()
             .Validate(o => TryParse(o.ConnectionString), "Redis:ConnectionString is not a valid StackExchange.Redis configuration.")
             .ValidateOnStart();
+        services.AddSingleton<IValidateOptions<RedisOptions>, SentinelCheck>();
 
+        // With serviceName= the endpoints are sentinels: Connect asks them for the primary and
+        // follows their switch-master announcements from then on.
         services.AddSingleton<IConnectionMultiplexer>(sp =>
             ConnectionMultiplexer.Connect(Configure(sp.GetRequiredService<IOptions<RedisOptions>>().Value)));
         services.AddSingleton(sp =>
