@@ -10,15 +10,20 @@
 #   scripts/ha.sh status                 one line per process
 #   scripts/ha.sh start-replica          start the MariaDB replica again after a drill killed it
 #   scripts/ha.sh start-redis PORT       start one Redis node again (it rejoins as a replica)
+#   scripts/ha.sh redis-primary          the port of the Redis primary, as the sentinels name it
+#   eval "$(scripts/ha.sh env DATABASE)"  exports the nodes' connection strings for these engines
+# DISTANCE_HA_DB_PRIMARY_PORT (replica: +1), DISTANCE_HA_REDIS_PRIMARY_PORT (replica: +1) and
+# DISTANCE_HA_SENTINEL_PORT (three: +0..+2) move everything, e.g. for the drills.
 set -euo pipefail
 source "$(dirname "$0")/env.sh"
 
 HA_DIR="$LOCAL_DIR/ha"
 DB_PRIMARY_PORT="${DISTANCE_HA_DB_PRIMARY_PORT:-3320}"
-DB_REPLICA_PORT="${DISTANCE_HA_DB_REPLICA_PORT:-3321}"
+DB_REPLICA_PORT=$((DB_PRIMARY_PORT + 1))
 REDIS_PRIMARY_PORT="${DISTANCE_HA_REDIS_PRIMARY_PORT:-6400}"
 REDIS_REPLICA_PORT=$((REDIS_PRIMARY_PORT + 1))
-SENTINEL_PORTS=(26400 26401 26402)
+SENTINEL_BASE="${DISTANCE_HA_SENTINEL_PORT:-26400}"
+SENTINEL_PORTS=("$SENTINEL_BASE" $((SENTINEL_BASE + 1)) $((SENTINEL_BASE + 2)))
 SERVICE_NAME=distance
 
 install_packages() {
@@ -99,6 +104,16 @@ case "${1:-up}" in
       *) stop_db mariadb-replica "$DB_REPLICA_PORT"; stop_db mariadb-primary "$DB_PRIMARY_PORT"; redis_down_all ;;
     esac
     ;;
+  redis-primary)
+    redis-cli -p "$SENTINEL_BASE" sentinel get-master-addr-by-name "$SERVICE_NAME" | sed -n 2p
+    ;;
+  env)
+    database="${2:-distance}"
+    sentinels=$(printf '127.0.0.1:%s,' "${SENTINEL_PORTS[@]}")
+    echo "export Database__ConnectionString='Server=127.0.0.1;Port=$DB_PRIMARY_PORT;User ID=root;Database=$database;Maximum Pool Size=200'"
+    echo "export Database__ReadConnectionString='Server=127.0.0.1;Port=$DB_REPLICA_PORT;User ID=root;Database=$database;Maximum Pool Size=200'"
+    echo "export Redis__ConnectionString='${sentinels}serviceName=$SERVICE_NAME'"
+    ;;
   start-replica) start_db mariadb-replica "$DB_REPLICA_PORT" 2; wire_replica ;;
   start-redis) start_redis_node "$2" ;;
   status)
@@ -107,5 +122,5 @@ case "${1:-up}" in
     done
     redis_status
     ;;
-  *) echo "usage: $0 up|down [mariadb|redis] | status | start-replica | start-redis PORT" >&2; exit 2 ;;
+  *) echo "usage: $0 up|down [mariadb|redis] | status | env [DATABASE] | redis-primary | start-replica | start-redis PORT" >&2; exit 2 ;;
 esac

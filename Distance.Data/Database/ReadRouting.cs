@@ -1,3 +1,4 @@
+using System.Diagnostics.Metrics;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
@@ -18,12 +19,19 @@ public sealed partial class ReadRouting : IAsyncDisposable
     private readonly TimeProvider clock;
     private readonly ILogger<ReadRouting> logger;
     private readonly TimeSpan maxLag;
+    private readonly Counter<long>? reads;
     // The timestamp (TimeProvider) as of which the replica was last shown to hold every primary
     // commit; 0 when it is not (yet) known to. Written by the monitor and by failed reads.
     private long freshAsOf;
 
-    public ReadRouting(MySqlDataSource primary, IOptions<DatabaseOptions> options, TimeProvider clock, ILogger<ReadRouting> logger)
+    /// <summary>The data layer's meter: which server answered the lag-tolerant reads (drills and dashboards watch it).</summary>
+    public const string MeterName = "Distance.Data";
+
+    public ReadRouting(MySqlDataSource primary, IOptions<DatabaseOptions> options, TimeProvider clock, ILogger<ReadRouting> logger,
+        IMeterFactory? meters = null)
     {
+        reads = meters?.Create(MeterName).CreateCounter<long>(
+            "distance.db.lag_tolerant_reads", description: "Lag-tolerant reads, by the server that answered (replica or primary).");
         this.primary = primary;
         this.clock = clock;
         this.logger = logger;
@@ -78,6 +86,7 @@ public sealed partial class ReadRouting : IAsyncDisposable
     {
         if (await TryReplicaAsync(read, cancellationToken) is (true, var fromReplica))
             return fromReplica;
+        Count("primary");
         await using var connection = await primary.OpenConnectionAsync(cancellationToken);
         return await read(connection);
     }
@@ -86,8 +95,13 @@ public sealed partial class ReadRouting : IAsyncDisposable
     /// As <see cref="ReadAsync{T}(Func{MySqlConnection, Task{T}}, CancellationToken)"/>, but the primary's
     /// turn runs on <paramref name="primaryConnection"/>, already open for the caller's own rows.
     /// </summary>
-    public async Task<T> ReadAsync<T>(MySqlConnection primaryConnection, Func<MySqlConnection, Task<T>> read, CancellationToken cancellationToken) =>
-        await TryReplicaAsync(read, cancellationToken) is (true, var fromReplica) ? fromReplica : await read(primaryConnection);
+    public async Task<T> ReadAsync<T>(MySqlConnection primaryConnection, Func<MySqlConnection, Task<T>> read, CancellationToken cancellationToken)
+    {
+        if (await TryReplicaAsync(read, cancellationToken) is (true, var fromReplica))
+            return fromReplica;
+        Count("primary");
+        return await read(primaryConnection);
+    }
 
     private async Task<(bool Done, T Value)> TryReplicaAsync<T>(Func<MySqlConnection, Task<T>> read, CancellationToken cancellationToken)
     {
@@ -96,7 +110,9 @@ public sealed partial class ReadRouting : IAsyncDisposable
         try
         {
             await using var connection = await Replica!.OpenConnectionAsync(cancellationToken);
-            return (true, await read(connection));
+            var value = await read(connection);
+            Count("replica");
+            return (true, value);
         }
         catch (Exception exception) when (!cancellationToken.IsCancellationRequested)
         {
@@ -105,6 +121,8 @@ public sealed partial class ReadRouting : IAsyncDisposable
             return (false, default!);
         }
     }
+
+    private void Count(string server) => reads?.Add(1, new KeyValuePair<string, object?>("server", server));
 
     public ValueTask DisposeAsync() => Replica?.DisposeAsync() ?? ValueTask.CompletedTask;
 

@@ -7,13 +7,13 @@ namespace Distance.Tests.HighAvailability;
 
 /// <summary>
 /// The MariaDB primary and GTID replica that scripts/ha.sh starts (3320 and 3321 unless
-/// DISTANCE_HA_DB_PRIMARY_PORT / DISTANCE_HA_DB_REPLICA_PORT say otherwise), a database of this
+/// DISTANCE_HA_DB_PRIMARY_PORT says otherwise; the replica is on the next port), a database of this
 /// run's own on them, and one node reading through a proxy to the replica that a test can cut.
 /// </summary>
 public sealed class ReplicaFixture : IAsyncLifetime
 {
     public static readonly int PrimaryPort = Port("DISTANCE_HA_DB_PRIMARY_PORT", 3320);
-    public static readonly int ReplicaPort = Port("DISTANCE_HA_DB_REPLICA_PORT", 3321);
+    public static readonly int ReplicaPort = PrimaryPort + 1;
     public static readonly TimeSpan MaxLag = TimeSpan.FromSeconds(1);
 
     public string Database { get; } = TestServices.UniqueName("distance_ha");
@@ -95,7 +95,7 @@ public sealed class ReplicaFixture : IAsyncLifetime
         await TestServices.DeleteKeysAsync(Database + ":");
     }
 
-    private static int Port(string variable, int fallback) =>
+    public static int Port(string variable, int fallback) =>
         int.TryParse(Environment.GetEnvironmentVariable(variable), out var port) ? port : fallback;
 }
 

@@ -6,14 +6,15 @@ using StackExchange.Redis;
 namespace Distance.Tests.HighAvailability;
 
 /// <summary>
-/// Redis behind three sentinels (scripts/ha.sh up redis: sentinels on 26400-26402 watching the
-/// service "distance"). The node finds the primary through them and follows a failover.
+/// Redis behind three sentinels (scripts/ha.sh up redis: sentinels on 26400-26402, or from
+/// DISTANCE_HA_SENTINEL_PORT, watching the service "distance"). The node finds the primary through them and follows a failover.
 /// </summary>
 [Trait("Category", "HighAvailability")]
 public sealed class SentinelTests : IAsyncLifetime
 {
     private const string Service = "distance";
-    private static readonly string Sentinels = "127.0.0.1:26400,127.0.0.1:26401,127.0.0.1:26402";
+    private static readonly int SentinelPort = ReplicaFixture.Port("DISTANCE_HA_SENTINEL_PORT", 26400);
+    private static readonly string Sentinels = $"127.0.0.1:{SentinelPort},127.0.0.1:{SentinelPort + 1},127.0.0.1:{SentinelPort + 2}";
     private readonly string database = TestServices.UniqueName("distance_st");
 
     [Fact]

@@ -63,6 +63,29 @@ public static class FaultVerdicts
         verdict.Figure($"first_ack_after_restart={Stats.Ms(firstAck)} first_delivery_after_restart={Stats.Ms(firstDelivery)}");
     }
 
+    /// <summary>
+    /// kill -9 of the Redis primary behind Sentinel: sends fail fast with "unavailable" until the
+    /// nodes follow the promoted replica, and chat resumes within 10 s of the kill.
+    /// </summary>
+    public static void RedisFailover(ChatRun run, Verdict verdict)
+    {
+        var killed = run.Fault.FaultEnd;
+        var firstAck = ChatVerdicts.FirstAckAfter(run, killed);
+        var firstDelivery = ChatVerdicts.FirstDeliveryAfter(run, killed);
+        var during = ChatVerdicts.FailuresBetween(run, run.Fault.FaultStart, killed + (double.IsNaN(firstAck) ? 10_000 : firstAck));
+        var failP99 = Stats.Percentile(during.Select(f => f.Ms), 99);
+        var codes = during.GroupBy(f => f.Outcome).Select(g => $"{g.Key}:{g.Count()}").ToList();
+        verdict.Check("sends during the failover were refused with unavailable", during.All(f => f.Outcome == "unavailable"),
+            codes.Count == 0 ? "no send failed" : string.Join(", ", codes));
+        verdict.Check("refusals were fast (p99 < 1000 ms)", during.Count == 0 || failP99 < 1000, Stats.Ms(failP99));
+        verdict.Check("chat resumed within 10 s of the kill (ack and cross-node delivery)", firstAck < 10_000 && firstDelivery < 10_000,
+            $"first ack {Stats.Ms(firstAck)}, first delivery {Stats.Ms(firstDelivery)} after the kill");
+        var laterSends = run.Ledger.All.Where(s => s.Seq is not null && s.FirstAt > killed + firstDelivery + 2000).ToList();
+        var liveShare = laterSends.Count == 0 ? 0 : laterSends.Count(s => s.DeliveredAt >= 0) / (double)laterSends.Count;
+        verdict.Check("after the failover messages arrive live again (≥ 99 %)", liveShare >= 0.99, $"{liveShare:P1} of {laterSends.Count}");
+        verdict.Figure($"refusals={during.Count} refusal_p99={Stats.Ms(failP99)} first_ack_after_kill={Stats.Ms(firstAck)} first_delivery_after_kill={Stats.Ms(firstDelivery)}");
+    }
+
     /// <summary>SIGTERM of node 1 under load: in-flight sends complete or fail cleanly, its clients move to node 2.</summary>
     public static void Sigterm(ChatRun run, Verdict verdict)
     {
