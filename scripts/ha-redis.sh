@@ -64,8 +64,15 @@ redis_up_all() {
 }
 
 redis_down_all() {
+  local pids=()
+  for pidfile in "$HA_DIR"/redis-*/redis.pid "$HA_DIR"/sentinel-*/sentinel.pid; do
+    [ -f "$pidfile" ] && pids+=("$(cat "$pidfile")")
+  done
   for port in "${SENTINEL_PORTS[@]}" "$REDIS_PRIMARY_PORT" "$REDIS_REPLICA_PORT"; do
     redis_ok "$port" && redis-cli -p "$port" shutdown nosave >/dev/null 2>&1 || true
+  done
+  for pid in "${pids[@]}"; do
+    for _ in $(seq 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
   done
   rm -rf "${HA_DIR:?}"/redis-* "${HA_DIR:?}"/sentinel-*
 }

@@ -80,10 +80,16 @@ mariadb_up_all() {
   wire_replica
 }
 
+# The server is asked to shut down and waited for (bounded) before its data goes: removing
+# files under a server still flushing them fails, and leaves a half-deleted folder behind.
 stop_db() {
-  local name=$1 port=$2
+  local name=$1 port=$2 dir="$HA_DIR/$1" pid=""
+  [ -f "$dir/mariadb.pid" ] && pid=$(cat "$dir/mariadb.pid")
   db_up "$port" && mariadb-admin --protocol=tcp -h 127.0.0.1 -P "$port" -uroot shutdown 2>/dev/null || true
-  rm -rf "${HA_DIR:?}/$name"
+  if [ -n "$pid" ]; then
+    for _ in $(seq 300); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+  fi
+  rm -rf "${dir:?}"
 }
 
 source "$(dirname "$0")/ha-redis.sh"
