@@ -21,8 +21,10 @@ internal static class RedisSetup
 
         // With serviceName= the endpoints are sentinels: Connect asks them for the primary and
         // follows their switch-master announcements from then on.
-        services.AddSingleton<IConnectionMultiplexer>(sp =>
-            ConnectionMultiplexer.Connect(Configure(sp.GetRequiredService<IOptions<RedisOptions>>().Value)));
+        services.AddSingleton<SentinelFollower>();
+        services.AddHostedService(sp => sp.GetRequiredService<SentinelFollower>());
+        services.AddSingleton<IConnectionMultiplexer>(sp => sp.GetRequiredService<SentinelFollower>().Follow(
+            ConnectionMultiplexer.Connect(Configure(sp.GetRequiredService<IOptions<RedisOptions>>().Value)), "node"));
         services.AddSingleton(sp =>
         {
             var prefix = sp.GetRequiredService<IOptions<RedisOptions>>().Value.KeyPrefix;
