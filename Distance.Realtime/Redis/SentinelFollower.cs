@@ -41,14 +41,18 @@ internal sealed partial class SentinelFollower(IOptions<RedisOptions> options, I
                 continue;
             foreach (var (multiplexer, name) in followed)
             {
-                if (multiplexer.GetEndPoints().Contains(primary) && multiplexer.GetServer(primary) is { IsConnected: true, IsReplica: false })
+                // Only a multiplexer left without any primary while the sentinels name one it can
+                // reach: a graceful failover (the old primary still answers, as a replica) is
+                // followed by StackExchange.Redis itself, and re-reading then would only disturb it.
+                if (multiplexer.CanWrite() || !multiplexer.GetEndPoints().Contains(primary) || !multiplexer.GetServer(primary).IsConnected)
                     continue;
                 LogSwitching(name, primary.ToString() ?? "?");
                 try
                 {
                     await multiplexer.ConfigureAsync();
                 }
-                catch (RedisException exception)
+                // Whatever it was, the follower keeps running: a failed re-read is tried again next tick.
+                catch (Exception exception) when (!stoppingToken.IsCancellationRequested)
                 {
                     LogSwitchFailed(name, exception.Message);
                 }
@@ -66,7 +70,7 @@ internal sealed partial class SentinelFollower(IOptions<RedisOptions> options, I
                 if (server.IsConnected && await server.SentinelGetMasterAddressByNameAsync(service) is { } primary)
                     return primary;
             }
-            catch (RedisException)
+            catch (Exception exception) when (exception is RedisException or ObjectDisposedException)
             {
                 // the next sentinel may answer
             }
