@@ -16,6 +16,8 @@
 # without them both providers are off and every record is dead-lettered as provider_disabled, which
 # is what a machine without push credentials should do. The push benchmark (scripts/bench-push.sh)
 # runs its own worker against the providers' stand-ins instead.
+# HA=1 runs the nodes on the high-availability engines of scripts/ha.sh instead: a MariaDB primary
+# with a GTID replica for lag-tolerant reads, and Redis found through three sentinels.
 set -euo pipefail
 source "$(dirname "$0")/env.sh"
 cd "$REPO_ROOT"
@@ -31,7 +33,11 @@ alive() { [ -f "$1" ] && kill -0 "$(cat "$1")" 2>/dev/null; }
 up() {
   local count="${1:-2}"
   mkdir -p "$CLUSTER_DIR"
-  if [ -z "${Database__ConnectionString:-}" ] || [ -z "${Redis__ConnectionString:-}" ]; then
+  if [ "${HA:-0}" = 1 ] && { [ -z "${Database__ConnectionString:-}" ] || [ -z "${Redis__ConnectionString:-}" ]; }; then
+    local started_ha; started_ha=$(bash scripts/ha.sh up)
+    echo "$started_ha" | grep -q "^started" && touch "$CLUSTER_DIR/started-ha"
+    eval "$(bash scripts/ha.sh env distance)"
+  elif [ -z "${Database__ConnectionString:-}" ] || [ -z "${Redis__ConnectionString:-}" ]; then
     # Remember what this call started (services.sh says so), so `down` stops only that and never
     # a Redis or MariaDB that somebody else was already using.
     local started; started=$(bash scripts/services.sh up)
@@ -143,6 +149,8 @@ status() {
     alive "$pidfile" && echo "push worker http://127.0.0.1:$((BASE_PORT + 100 + i)) pid $(cat "$pidfile")"
   done
   bash scripts/services.sh status | grep -v " down$" || true
+  [ "${HA:-0}" = 1 ] && bash scripts/ha.sh status
+  return 0
 }
 
 down() {
@@ -153,6 +161,10 @@ down() {
     rm -f "$pidfile"
   done
   stop_pids "${pids[@]}"
+  if [ -f "$CLUSTER_DIR/started-ha" ]; then
+    bash scripts/ha.sh down
+    rm -f "$CLUSTER_DIR/started-ha"
+  fi
   for service in redis mariadb; do
     if [ -f "$CLUSTER_DIR/started-$service" ]; then
       bash scripts/services.sh down "$service"

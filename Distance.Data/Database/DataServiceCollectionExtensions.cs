@@ -1,4 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using MySqlConnector;
 
@@ -6,9 +7,15 @@ namespace Distance.Data.Database;
 
 public static class DataServiceCollectionExtensions
 {
-    /// <summary>Registers the pooled data source, the migration runner and every repository.</summary>
-    public static IServiceCollection AddDistanceData(this IServiceCollection services) =>
-        services.AddDistanceDataSource().AddRepositories();
+    /// <summary>Registers the pooled data source, the migration runner, the read routing and every repository.</summary>
+    public static IServiceCollection AddDistanceData(this IServiceCollection services)
+    {
+        services.AddDistanceDataSource();
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddSingleton<ReadRouting>();
+        services.AddHostedService<ReplicaMonitor>();
+        return services.AddRepositories();
+    }
 
     /// <summary>
     /// The options, the pooled data source and the migration runner without the repositories: for a
@@ -21,6 +28,10 @@ public static class DataServiceCollectionExtensions
             .BindConfiguration(DatabaseOptions.Section)
             .ValidateDataAnnotations()
             .Validate(o => IsParsable(o.ConnectionString), "Database:ConnectionString is not a valid MySQL connection string.")
+            .Validate(o => string.IsNullOrWhiteSpace(o.ReadConnectionString) || IsParsable(o.ReadConnectionString),
+                "Database:ReadConnectionString is not a valid MySQL connection string.")
+            .Validate(o => o.ReplicaCheckInterval > TimeSpan.Zero && o.ReplicaCheckInterval < o.ReplicaMaxLag,
+                "Database:ReplicaCheckInterval must be positive and shorter than Database:ReplicaMaxLag.")
             .ValidateOnStart();
 
         services.AddSingleton(sp =>

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using Dapper;
+using Distance.Data.Database;
 using Distance.Data.Members;
 using MySqlConnector;
 
@@ -18,9 +19,10 @@ public sealed record NearbyMatch(PublicProfileRow Profile, double DistanceMeters
 /// rejected, which keeps the accepted ones uniform over the qualifying members. When rejection
 /// would cost more than reading every member of the buckets, every member is read instead.
 /// Three round trips in the common case: the caller with its exclusions, the buckets, the draws
-/// with their profiles.
+/// with their profiles. The caller's own row and exclusions come from the primary (a member sees
+/// their own move and their own rooms at once); the buckets and draws may come from the replica.
 /// </summary>
-public sealed partial class NearbyRepository(MySqlDataSource dataSource)
+public sealed partial class NearbyRepository(MySqlDataSource dataSource, ReadRouting reads)
 {
     private const int MaxRounds = 4;
     private const int MaxDrawsPerRound = 1_000;
@@ -72,6 +74,13 @@ public sealed partial class NearbyRepository(MySqlDataSource dataSource)
             ExclusionsSql, new { me = query.MemberId }, cancellationToken: cancellationToken))).ToHashSet();
         excluded.Add(query.MemberId);
 
+        return await reads.ReadAsync(connection, candidates =>
+            FromBucketsAsync(candidates, query, caller, latitude, longitude, excluded, cancellationToken), cancellationToken);
+    }
+
+    private static async Task<IReadOnlyList<NearbyMatch>> FromBucketsAsync(MySqlConnection connection, NearbyQuery query, Caller caller,
+        double latitude, double longitude, HashSet<long> excluded, CancellationToken cancellationToken)
+    {
         // Locations stored before v2 are exact and sit in the buckets of their exact point, up to
         // MaxSnapMeters from the cell centre that decides: the cover reaches that much further.
         var (level, cells) = GeoGrid.Cover(latitude, longitude, query.RadiusMeters + CoarsePositions.MaxSnapMeters);

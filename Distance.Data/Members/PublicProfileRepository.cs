@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Dapper;
+using Distance.Data.Database;
 using MySqlConnector;
 
 namespace Distance.Data.Members;
@@ -17,7 +18,7 @@ public sealed record PublicProfileRow(
 /// Public profiles for matching results, room lists and requests. Deleted members have no row,
 /// so a missing id means "deleted" to the caller.
 /// </summary>
-public sealed class PublicProfileRepository(MySqlDataSource dataSource)
+public sealed class PublicProfileRepository(MySqlDataSource dataSource, ReadRouting reads)
 {
     /// <summary>
     /// The columns of a <see cref="Row"/>, over <c>members m JOIN schools sc</c>: for this
@@ -54,12 +55,19 @@ public sealed class PublicProfileRepository(MySqlDataSource dataSource)
         WHERE m.id = @id AND NOT EXISTS (SELECT 1 FROM blocks b WHERE b.blocker_id = m.id AND b.blocked_id = @viewerId)
         """;
 
-    /// <summary>The profile as <paramref name="viewerId"/> may see it: null when there is none or the member blocked the viewer.</summary>
+    /// <summary>
+    /// The profile as <paramref name="viewerId"/> may see it: null when there is none or the member
+    /// blocked the viewer. Another member's profile may come from the replica (a second of lag is
+    /// invisible there); the viewer's own comes from the primary, so it shows their last PATCH.
+    /// </summary>
     public async Task<PublicProfileRow?> FindVisibleAsync(long id, long viewerId, CancellationToken cancellationToken)
     {
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        var row = await connection.QuerySingleOrDefaultAsync<Row>(new CommandDefinition(VisibleSql, new { id, viewerId }, cancellationToken: cancellationToken));
-        return row?.ToProfile();
+        Func<MySqlConnection, Task<Row?>> read = connection => connection.QuerySingleOrDefaultAsync<Row>(
+            new CommandDefinition(VisibleSql, new { id, viewerId }, cancellationToken: cancellationToken));
+        if (id != viewerId)
+            return (await reads.ReadAsync(read, cancellationToken))?.ToProfile();
+        await using var primary = await dataSource.OpenConnectionAsync(cancellationToken);
+        return (await read(primary))?.ToProfile();
     }
 
     /// <summary>A profile as <see cref="Columns"/> reads it: tags and hobbies still JSON text.</summary>

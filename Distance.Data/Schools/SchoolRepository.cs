@@ -1,11 +1,12 @@
 using Dapper;
+using Distance.Data.Database;
 using MySqlConnector;
 
 namespace Distance.Data.Schools;
 
 public sealed record School(string Code, string Name, bool WomensUniversity, double CampusLatitude, double CampusLongitude);
 
-public sealed class SchoolRepository(MySqlDataSource dataSource)
+public sealed class SchoolRepository(MySqlDataSource dataSource, ReadRouting reads)
 {
     private const string FindSql = """
         SELECT code, name, womens_university AS WomensUniversity,
@@ -26,11 +27,12 @@ public sealed class SchoolRepository(MySqlDataSource dataSource)
         FROM schools WHERE name LIKE @pattern ESCAPE '\\' ORDER BY name LIMIT @limit
         """;
 
+    /// <summary>Schools change with a migration, not with a member's action: the replica may answer.</summary>
     public async Task<IReadOnlyList<School>> SearchByPrefixAsync(string prefix, int limit, CancellationToken cancellationToken)
     {
         var pattern = prefix.Replace("\\", "\\\\").Replace("%", "\\%").Replace("_", "\\_") + "%";
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        var rows = await connection.QueryAsync<School>(new CommandDefinition(SearchSql, new { pattern, limit }, cancellationToken: cancellationToken));
+        var rows = await reads.ReadAsync(connection => connection.QueryAsync<School>(
+            new CommandDefinition(SearchSql, new { pattern, limit }, cancellationToken: cancellationToken)), cancellationToken);
         return rows.AsList();
     }
 

@@ -1,5 +1,6 @@
 using System.Threading.Channels;
 using Distance.Realtime.Errors;
+using Distance.Realtime.Redis;
 using Microsoft.AspNetCore.SignalR;
 using MySqlConnector;
 using Polly;
@@ -19,7 +20,7 @@ internal sealed partial class ChatHubFilter(IConnectionMultiplexer redis, ILogge
     {
         try
         {
-            if (!redis.IsConnected)
+            if (!redis.CanWrite())
                 throw new HubException(ErrorCodes.Unavailable);
             return await next(context);
         }

@@ -34,6 +34,11 @@ internal static class ConnectionsSetup
                 redis.Configuration.ChannelPrefix = RedisChannel.Literal(options.KeyPrefix + "signalr:");
             });
 
+        // The backplane's own multiplexer follows a Sentinel promotion like the node's (SentinelFollower).
+        services.AddOptions<Microsoft.AspNetCore.SignalR.StackExchangeRedis.RedisOptions>()
+            .PostConfigure<SentinelFollower>((backplane, follower) => backplane.ConnectionFactory = async log =>
+                follower.Follow(await ConnectionMultiplexer.ConnectAsync(backplane.Configuration, log), "backplane"));
+
         // Registered after the framework's protocols: the resolver keeps the last one of each name.
         services.AddSingleton<IHubProtocol>(sp => new ContractErrorProtocol(ActivatorUtilities.CreateInstance<JsonHubProtocol>(sp)));
         services.AddSingleton<IHubProtocol>(sp => new ContractErrorProtocol(ActivatorUtilities.CreateInstance<MessagePackHubProtocol>(sp)));

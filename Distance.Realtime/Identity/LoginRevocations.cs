@@ -1,3 +1,4 @@
+using Distance.Realtime.Redis;
 using Microsoft.Extensions.Options;
 using StackExchange.Redis;
 
@@ -26,7 +27,7 @@ public sealed class LoginRevocations(IDatabase redis, IOptions<JwtOptions> optio
     /// <exception cref="RedisConnectionException">Redis is not connected.</exception>
     public async Task<bool> IsRevokedAsync(long loginId)
     {
-        if (!redis.Multiplexer.IsConnected)
+        if (!redis.Multiplexer.CanWrite())
             throw new RedisConnectionException(ConnectionFailureType.UnableToConnect, CommandFlags.None,
                 "Redis is not connected; revocations cannot be checked.", null, CommandStatus.WaitingToBeSent);
         return await redis.KeyExistsAsync(Key(loginId));

@@ -19,6 +19,7 @@ internal static class ObservabilitySetup
             .ConfigureResource(resource => resource.AddService("distance-realtime"))
             .WithMetrics(metrics => metrics
                 .AddMeter(DistanceMetrics.MeterName)
+                .AddMeter(Distance.Data.Database.ReadRouting.MeterName)
                 .AddMeter(
                     "Microsoft.AspNetCore.Hosting",
                     "Microsoft.AspNetCore.Server.Kestrel",

@@ -1,3 +1,4 @@
+using Distance.Realtime.Redis;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using StackExchange.Redis;
 
@@ -13,7 +14,7 @@ internal sealed class RedisHealthCheck(IConnectionMultiplexer redis) : IHealthCh
 {
     public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
-        if (!redis.IsConnected)
+        if (!redis.CanWrite())
             return HealthCheckResult.Unhealthy("Redis is not connected.");
         try
         {

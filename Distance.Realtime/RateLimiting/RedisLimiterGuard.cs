@@ -1,4 +1,5 @@
 using Distance.Realtime.Observability;
+using Distance.Realtime.Redis;
 using Microsoft.Extensions.Options;
 using StackExchange.Redis;
 
@@ -22,7 +23,7 @@ public sealed partial class RedisLimiterGuard(
     {
         get
         {
-            if (!redis.IsConnected)
+            if (!redis.CanWrite())
             {
                 Degrade("not connected");
                 return false;

@@ -6,7 +6,10 @@ public sealed class RedisOptions
 {
     public const string Section = "Redis";
 
-    /// <summary>StackExchange.Redis configuration string, e.g. "127.0.0.1:6380".</summary>
+    /// <summary>
+    /// StackExchange.Redis configuration string, e.g. "127.0.0.1:6380"; with Sentinel, the sentinels
+    /// and the service name: "10.0.0.1:26379,10.0.0.2:26379,10.0.0.3:26379,serviceName=distance".
+    /// </summary>
     [Required]
     public string ConnectionString { get; set; } = "";
 

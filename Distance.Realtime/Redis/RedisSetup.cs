@@ -17,9 +17,14 @@ internal static class RedisSetup
             .ValidateDataAnnotations()
             .Validate(o => TryParse(o.ConnectionString), "Redis:ConnectionString is not a valid StackExchange.Redis configuration.")
             .ValidateOnStart();
+        services.AddSingleton<IValidateOptions<RedisOptions>, SentinelCheck>();
 
-        services.AddSingleton<IConnectionMultiplexer>(sp =>
-            ConnectionMultiplexer.Connect(Configure(sp.GetRequiredService<IOptions<RedisOptions>>().Value)));
+        // With serviceName= the endpoints are sentinels: Connect asks them for the primary and
+        // follows their switch-master announcements from then on.
+        services.AddSingleton<SentinelFollower>();
+        services.AddHostedService(sp => sp.GetRequiredService<SentinelFollower>());
+        services.AddSingleton<IConnectionMultiplexer>(sp => sp.GetRequiredService<SentinelFollower>().Follow(
+            ConnectionMultiplexer.Connect(Configure(sp.GetRequiredService<IOptions<RedisOptions>>().Value)), "node"));
         services.AddSingleton(sp =>
         {
             var prefix = sp.GetRequiredService<IOptions<RedisOptions>>().Value.KeyPrefix;

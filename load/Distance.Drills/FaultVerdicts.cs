@@ -63,6 +63,36 @@ public static class FaultVerdicts
         verdict.Figure($"first_ack_after_restart={Stats.Ms(firstAck)} first_delivery_after_restart={Stats.Ms(firstDelivery)}");
     }
 
+    /// <summary>
+    /// kill -9 of the Redis primary behind Sentinel: sends fail fast with "unavailable" until the
+    /// nodes follow the promoted replica, and chat resumes within 10 s of the kill.
+    /// </summary>
+    public static void RedisFailover(ChatRun run, Verdict verdict)
+    {
+        var killed = run.Fault.FaultEnd;
+        var firstAck = ChatVerdicts.FirstAckAfter(run, killed);
+        var firstDelivery = ChatVerdicts.FirstDeliveryAfter(run, killed);
+        // The whole 10 s the promotion may take: a send in flight can be acknowledged a millisecond
+        // after the kill (by MariaDB; Redis was not needed yet), long before the nodes switch.
+        var during = ChatVerdicts.FailuresBetween(run, run.Fault.FaultStart, killed + 10_000);
+        var failP99 = Stats.Percentile(during.Select(f => f.Ms), 99);
+        var codes = during.GroupBy(f => f.Outcome).Select(g => $"{g.Key}:{g.Count()}").ToList();
+        verdict.Check("sends during the failover were refused with unavailable", during.All(f => f.Outcome == "unavailable"),
+            codes.Count == 0 ? "no send failed" : string.Join(", ", codes));
+        verdict.Check("refusals were fast (p99 < 1000 ms)", during.Count == 0 || failP99 < 1000, Stats.Ms(failP99));
+        verdict.Check("chat resumed within 10 s of the kill (ack and cross-node delivery)", firstAck < 10_000 && firstDelivery < 10_000,
+            $"first ack {Stats.Ms(firstAck)}, first delivery {Stats.Ms(firstDelivery)} after the kill");
+        // The first delivery can come before the backplane has switched (a node whose subscription
+        // was on the replica); from the 10 s bound on, every connection has followed the promotion.
+        var laterSends = run.Ledger.All.Where(s => s.Seq is not null && s.FirstAt > killed + 10_000).ToList();
+        var liveShare = laterSends.Count == 0 ? 0 : laterSends.Count(s => s.DeliveredAt >= 0) / (double)laterSends.Count;
+        verdict.Check("10 s after the kill messages arrive live again (≥ 99 %)", liveShare >= 0.99, $"{liveShare:P1} of {laterSends.Count}");
+        var slowest = Stats.Percentile(run.Ledger.All.Where(s => s.Seq is not null && s.FirstAt >= killed && s.FirstAt <= killed + 10_000)
+            .Select(s => s.AckedAt - s.FirstAt), 100);
+        verdict.Figure($"slowest_ack_sent_during_failover={Stats.Ms(slowest)}");
+        verdict.Figure($"refusals={during.Count} refusal_p99={Stats.Ms(failP99)} first_ack_after_kill={Stats.Ms(firstAck)} first_delivery_after_kill={Stats.Ms(firstDelivery)}");
+    }
+
     /// <summary>SIGTERM of node 1 under load: in-flight sends complete or fail cleanly, its clients move to node 2.</summary>
     public static void Sigterm(ChatRun run, Verdict verdict)
     {

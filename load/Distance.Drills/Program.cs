@@ -19,6 +19,8 @@ try
 {
     if (options.Drill == "slow-consumer")
         return await SlowConsumerDrill.RunAsync(options, hard.Token);
+    if (options.Drill is "mariadb-replica-kill" or "replication-stop")
+        return await ReadDrill.RunAsync(options, hard.Token);
 
     Action<ChatRun, Verdict> judge = options.Drill switch
     {
@@ -26,6 +28,7 @@ try
         "redis-restart" => FaultVerdicts.RedisRestart,
         "mariadb-outage" => FaultVerdicts.MariaDbOutage,
         "sigterm" => FaultVerdicts.Sigterm,
+        "redis-failover" => FaultVerdicts.RedisFailover,
         _ => throw new ArgumentException($"unknown drill '{options.Drill}'"),
     };
     var run = await ChatDrill.RunAsync(options, hard.Token);

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Distance.Data.Database;
 using Distance.Data.Locations;
 using Distance.Load.Common;
 using Distance.Load.Seed;
@@ -45,7 +46,7 @@ public static class MatchingCommand
         using var matchClients = new HttpNodes([url], args.Integer("clients", 64));
         using var updateClients = new HttpNodes([url], Math.Max(4, args.Integer("clients", 64) / 2));
         var traffic = new MatchingTraffic(matchClients, updateClients, tokens, positions, campus, radius, count, args.Number("step", 5));
-        var nearby = new NearbyRepository(dataSource);
+        var nearby = new NearbyRepository(dataSource, ReadRouting.PrimaryOnly(dataSource));
         using var stop = new CancellationTokenSource(TimeSpan.FromMinutes(30));
         var token = stop.Token;
 

@@ -1,0 +1,86 @@
+using System.Collections.Concurrent;
+using System.Net;
+using Microsoft.Extensions.Options;
+using StackExchange.Redis;
+
+namespace Distance.Realtime.Redis;
+
+/// <summary>
+/// Makes the node's multiplexers (its own and the backplane's) follow a Sentinel promotion.
+/// StackExchange.Redis switches by itself only when the new primary is an endpoint it does not
+/// know yet; after a kill -9 of the primary the promoted node is the replica it already holds as a
+/// replica, so it keeps queueing writes for the dead one (the redis-failover drill). Twice a second
+/// this asks the sentinels for the primary and, when a multiplexer does not see that endpoint as a
+/// connected primary, has it re-read every endpoint's role (ConfigureAsync).
+/// </summary>
+internal sealed partial class SentinelFollower(IOptions<RedisOptions> options, ILogger<SentinelFollower> logger) : BackgroundService
+{
+    private readonly ConcurrentDictionary<IConnectionMultiplexer, string> followed = new();
+
+    /// <summary>Follows <paramref name="multiplexer"/> from now on (nothing happens without a sentinel service name).</summary>
+    public T Follow<T>(T multiplexer, string name) where T : IConnectionMultiplexer
+    {
+        followed[multiplexer] = name;
+        return multiplexer;
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var configuration = RedisSetup.Configure(options.Value);
+        if (string.IsNullOrEmpty(configuration.ServiceName))
+            return;
+        var service = configuration.ServiceName;
+        configuration.ServiceName = null;
+        configuration.CommandMap = CommandMap.Sentinel;
+        await using var sentinels = await ConnectionMultiplexer.SentinelConnectAsync(configuration);
+        using var timer = new PeriodicTimer(TimeSpan.FromMilliseconds(500));
+        while (await timer.WaitForNextTickAsync(stoppingToken))
+        {
+            var primary = await PrimaryAsync(sentinels, service);
+            if (primary is null)
+                continue;
+            foreach (var (multiplexer, name) in followed)
+            {
+                // Only a multiplexer left without any primary while the sentinels name one it can
+                // reach: a graceful failover (the old primary still answers, as a replica) is
+                // followed by StackExchange.Redis itself, and re-reading then would only disturb it.
+                if (multiplexer.CanWrite() || !multiplexer.GetEndPoints().Contains(primary) || !multiplexer.GetServer(primary).IsConnected)
+                    continue;
+                LogSwitching(name, primary.ToString() ?? "?");
+                try
+                {
+                    await multiplexer.ConfigureAsync();
+                }
+                // Whatever it was, the follower keeps running: a failed re-read is tried again next tick.
+                catch (Exception exception) when (!stoppingToken.IsCancellationRequested)
+                {
+                    LogSwitchFailed(name, exception.Message);
+                }
+            }
+        }
+    }
+
+    private static async Task<EndPoint?> PrimaryAsync(ConnectionMultiplexer sentinels, string service)
+    {
+        foreach (var endpoint in sentinels.GetEndPoints())
+        {
+            try
+            {
+                var server = sentinels.GetServer(endpoint);
+                if (server.IsConnected && await server.SentinelGetMasterAddressByNameAsync(service) is { } primary)
+                    return primary;
+            }
+            catch (Exception exception) when (exception is RedisException or ObjectDisposedException)
+            {
+                // the next sentinel may answer
+            }
+        }
+        return null;
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Redis connection {Name} does not see the sentinels' primary {Primary} yet: re-reading the roles")]
+    private partial void LogSwitching(string name, string primary);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Redis connection {Name} could not re-read the roles: {Reason}")]
+    private partial void LogSwitchFailed(string name, string reason);
+}
