@@ -12,7 +12,11 @@ cd "$REPO_ROOT"
 
 started=$(bash scripts/services.sh up)
 [ -z "$started" ] || echo "$started"
+# The high-availability engines (scripts/ha.sh: a MariaDB primary with a GTID replica, Redis behind
+# three sentinels, on ports of their own) for the HighAvailability tests; always stopped at the end.
+bash scripts/ha.sh up >/dev/null
 stop_started() {
+  bash scripts/ha.sh down >/dev/null 2>&1 || true
   [ "${DISTANCE_KEEP_SERVICES:-0}" = 1 ] && return 0
   local service
   for service in redis mariadb; do
