@@ -131,8 +131,10 @@ public sealed partial class ChatClient
                 if (item.Kind == WorkKind.Sync)
                 {
                     var brought = await SyncKnownRoomsAsync();
-                    item.Done!.TrySetResult(brought);
+                    // The event first: whoever awaits this round (StartAsync) and subscribes after
+                    // it must not then hear this round's report as a later one.
                     Synced?.Invoke(brought);
+                    item.Done!.TrySetResult(brought);
                 }
                 else if (item is { Kind: WorkKind.Message, Item: ChatMessage message })
                     await DeliverInOrderAsync(message);

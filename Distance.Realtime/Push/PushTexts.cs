@@ -11,15 +11,17 @@ internal static class PushTexts
     public static string TagOf(OutboxRow row) =>
         row.Kind == PushEventKinds.Request ? RequestsTag : "room-" + row.SubjectId.ToString(CultureInfo.InvariantCulture);
 
+    // Korean, like the reference client's default: the service is for Korean students, and the
+    // payload carries no nickname field for a client to build its own sentence from.
     public static (string Title, string Body) Of(OutboxRow row)
     {
-        var who = row.ActorNickname ?? "Someone";
+        var who = row.ActorNickname ?? "누군가";
         return row.Kind switch
         {
-            PushEventKinds.Message => (row.ActorNickname ?? "Distance", row.Events > 1 ? $"{row.Body} (+{row.Events - 1} more)" : row.Body ?? ""),
-            PushEventKinds.Request => ("New chat request", $"{who} wants to chat with you"),
-            PushEventKinds.Room => ("New chat", $"{who} opened a chat with you"),
-            PushEventKinds.Phone => ("Phone numbers shared", $"You and {who} can now see each other's phone number"),
+            PushEventKinds.Message => (row.ActorNickname ?? "Distance", row.Events > 1 ? $"{row.Body} 외 {row.Events - 1}개" : row.Body ?? ""),
+            PushEventKinds.Request => ("새 대화 요청", $"{who}님이 대화를 요청했어요"),
+            PushEventKinds.Room => ("새 대화", $"{who}님이 대화를 시작했어요"),
+            PushEventKinds.Phone => ("번호 공유", $"이제 {who}님과 서로 번호를 볼 수 있어요"),
             _ => ("Distance", ""),
         };
     }

@@ -165,7 +165,7 @@ public sealed class ChatRulesTests(DistanceFixture fixture)
         Assert.Empty(await PushesForAsync(stream, a.Id)); // a was online throughout, and has no token
     }
 
-    // Message pushes only: the "opened a chat with you" rows of the pairing wait out the collapse
+    // Message pushes only: the "started a chat" (room) rows of the pairing wait out the collapse
     // window and may be relayed after the token is registered, which would satisfy a count early.
     private static async Task<List<Dictionary<string, string>>> PushesForAsync(StackExchange.Redis.IDatabase redis, long memberId)
     {

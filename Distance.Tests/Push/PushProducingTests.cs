@@ -48,9 +48,9 @@ public sealed class PushProducingTests(PushFixture fixture)
         Assert.Equal(
             [
                 ("message", Nickname(a.Id), "hi there", $"room-{room.RoomId}"),
-                ("phone", "Phone numbers shared", $"You and {Nickname(a.Id)} can now see each other's phone number", $"room-{room.RoomId}"),
-                ("request", "New chat request", $"{Nickname(c.Id)} wants to chat with you", "requests"),
-                ("room", "New chat", $"{Nickname(a.Id)} opened a chat with you", $"room-{room.RoomId}"),
+                ("phone", "번호 공유", $"이제 {Nickname(a.Id)}님과 서로 번호를 볼 수 있어요", $"room-{room.RoomId}"),
+                ("request", "새 대화 요청", $"{Nickname(c.Id)}님이 대화를 요청했어요", "requests"),
+                ("room", "새 대화", $"{Nickname(a.Id)}님이 대화를 시작했어요", $"room-{room.RoomId}"),
             ],
             records.Select(r => (r["type"], r["title"], r["body"], r["tag"])).OrderBy(r => r.Item1).ToList());
         Assert.All(records, r => Assert.Equal(("fcm", "device-" + b.Id), (r["kind"], r["pushToken"])));
@@ -103,7 +103,7 @@ public sealed class PushProducingTests(PushFixture fixture)
         var message = Assert.Single(await fixture.RecordsForAsync(b.Id), r => r["type"] == "message");
         Assert.Equal("20", message["count"]);
         Assert.Equal($"room-{roomId}", message["tag"]);
-        Assert.EndsWith("(+19 more)", message["body"]);
+        Assert.EndsWith(" 외 19개", message["body"]);
     }
 
     [Fact]
