@@ -26,17 +26,8 @@ SENTINEL_BASE="${DISTANCE_HA_SENTINEL_PORT:-26400}"
 SENTINEL_PORTS=("$SENTINEL_BASE" $((SENTINEL_BASE + 1)) $((SENTINEL_BASE + 2)))
 SERVICE_NAME=distance
 
-install_packages() {
-  local missing=()
-  command -v redis-server >/dev/null || missing+=(redis-server)
-  command -v mariadbd >/dev/null || missing+=(mariadb-server)
-  command -v mariadb >/dev/null || missing+=(mariadb-client)
-  [ ${#missing[@]} -eq 0 ] && return
-  log "installing ${missing[*]} (apt)"
-  local sudo=""; [ "$(id -u)" -ne 0 ] && sudo="sudo"
-  $sudo apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
-}
+# The same Debian packages as the everyday services, installed the same way.
+install_packages() { bash "$(dirname "$0")/services.sh" install; }
 
 sql() { local port=$1; shift; mariadb --protocol=tcp -h 127.0.0.1 -P "$port" -uroot -N -B "$@"; }
 db_up() { mariadb-admin --protocol=tcp -h 127.0.0.1 -P "$1" -uroot ping >/dev/null 2>&1; }

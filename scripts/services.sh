@@ -5,6 +5,7 @@
 #                                prints "started redis" / "started mariadb" for what it started
 #   scripts/services.sh down [redis|mariadb]   stop both (or one) cleanly
 #   scripts/services.sh status   one line per service
+#   scripts/services.sh install  only install redis-server and mariadb-server when missing (scripts/ha.sh)
 # A server already on the port is used only when it is this checkout's (its data folder is this
 # checkout's .local/): another checkout's Redis or MariaDB, or one whose data folder is gone, is
 # refused with a message, never used or stopped. DISTANCE_USE_RUNNING_SERVICES=1 accepts a foreign
@@ -98,9 +99,10 @@ case "${1:-up}" in
       mariadb-admin --protocol=tcp -h 127.0.0.1 -P "$MARIADB_PORT" -uroot shutdown || true
     fi
     ;;
+  install) install_packages ;;
   status)
     redis_up && echo "redis 127.0.0.1:$REDIS_PORT pid $(pid_of "$REDIS_DIR/redis.pid")" || echo "redis down"
     mariadb_up && echo "mariadb 127.0.0.1:$MARIADB_PORT pid $(pid_of "$MARIADB_DIR/mariadb.pid")" || echo "mariadb down"
     ;;
-  *) echo "usage: $0 up|down|status" >&2; exit 2 ;;
+  *) echo "usage: $0 up|down|status|install" >&2; exit 2 ;;
 esac
