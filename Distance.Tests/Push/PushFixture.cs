@@ -24,20 +24,8 @@ public sealed class PushFixture : IAsyncLifetime
     /// <summary>Settings for a push worker on this fixture's database, Redis prefix and stand-ins.</summary>
     public Dictionary<string, string?> WorkerSettings(IReadOnlyDictionary<string, string?>? overrides = null)
     {
-        var settings = new Dictionary<string, string?>
-        {
-            ["Database:ConnectionString"] = Nodes.Settings["Database:ConnectionString"],
-            ["Redis:ConnectionString"] = Nodes.Settings["Redis:ConnectionString"],
-            ["Redis:KeyPrefix"] = Nodes.KeyPrefix,
-            ["Push:Fcm:ServiceAccountJson"] = StandIns.Fcm.ServiceAccountJson(),
-            ["Push:Fcm:Endpoint"] = StandIns.BaseAddress.ToString(),
-            ["Push:WebPush:PublicKey"] = Vapid.PublicKey,
-            ["Push:WebPush:PrivateKey"] = Vapid.PrivateKey,
-            ["Push:Worker:IdleDelay"] = "00:00:00.050",
-            ["Push:Worker:RetryBaseDelay"] = "00:00:00.050",
-            ["Push:Worker:ClaimInterval"] = "00:00:00.500",
-            ["Logging:LogLevel:Default"] = "Warning",
-        };
+        var settings = PushWorkerFixture.WorkerSettings(
+            Nodes.Settings["Database:ConnectionString"]!, Nodes.Settings["Redis:ConnectionString"]!, Nodes.KeyPrefix, StandIns, Vapid);
         foreach (var (key, value) in overrides ?? new Dictionary<string, string?>())
             settings[key] = value;
         return settings;

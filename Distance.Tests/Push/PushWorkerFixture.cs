@@ -27,25 +27,32 @@ public sealed class PushWorkerFixture : IAsyncLifetime
     /// <summary>Worker settings; <paramref name="overrides"/> win.</summary>
     public Dictionary<string, string?> Settings(IReadOnlyDictionary<string, string?>? overrides = null)
     {
-        var settings = new Dictionary<string, string?>
-        {
-            ["Database:ConnectionString"] = TestServices.MariaDbConnection(Database),
-            ["Redis:ConnectionString"] = TestServices.RedisConnection,
-            ["Redis:KeyPrefix"] = KeyPrefix,
-            ["Push:Fcm:ServiceAccountJson"] = StandIns.Fcm.ServiceAccountJson(),
-            ["Push:Fcm:Endpoint"] = StandIns.BaseAddress.ToString(),
-            ["Push:WebPush:PublicKey"] = Vapid.PublicKey,
-            ["Push:WebPush:PrivateKey"] = Vapid.PrivateKey,
-            ["Push:WebPush:Subject"] = "mailto:ops@distance.test",
-            ["Push:Worker:IdleDelay"] = "00:00:00.050",
-            ["Push:Worker:RetryBaseDelay"] = "00:00:00.050",
-            ["Push:Worker:ClaimInterval"] = "00:00:00.500",
-            ["Logging:LogLevel:Default"] = "Warning",
-        };
+        var settings = WorkerSettings(TestServices.MariaDbConnection(Database), TestServices.RedisConnection, KeyPrefix, StandIns, Vapid);
+        settings["Push:WebPush:Subject"] = "mailto:ops@distance.test";
         foreach (var (key, value) in overrides ?? new Dictionary<string, string?>())
             settings[key] = value;
         return settings;
     }
+
+    /// <summary>
+    /// What every test's push worker needs: the database and Redis prefix to work on, both providers
+    /// pointed at <paramref name="standIns"/>, the VAPID pair, and short delays so tests run fast.
+    /// </summary>
+    public static Dictionary<string, string?> WorkerSettings(
+        string database, string redisConnection, string keyPrefix, PushStandIns standIns, (string PublicKey, string PrivateKey) vapid) => new()
+    {
+        ["Database:ConnectionString"] = database,
+        ["Redis:ConnectionString"] = redisConnection,
+        ["Redis:KeyPrefix"] = keyPrefix,
+        ["Push:Fcm:ServiceAccountJson"] = standIns.Fcm.ServiceAccountJson(),
+        ["Push:Fcm:Endpoint"] = standIns.BaseAddress.ToString(),
+        ["Push:WebPush:PublicKey"] = vapid.PublicKey,
+        ["Push:WebPush:PrivateKey"] = vapid.PrivateKey,
+        ["Push:Worker:IdleDelay"] = "00:00:00.050",
+        ["Push:Worker:RetryBaseDelay"] = "00:00:00.050",
+        ["Push:Worker:ClaimInterval"] = "00:00:00.500",
+        ["Logging:LogLevel:Default"] = "Warning",
+    };
 
     /// <summary>Puts records on the stream as the relay does.</summary>
     public async Task<RedisValue[]> AddAsync(params PushRecord[] records)
