@@ -3,8 +3,8 @@
 # prints one line per drill, then a total; ROUNDS=2 runs them twice in a row. Exit status: failures.
 # Takes the cluster lock itself: only one cluster or drill runs on a machine at a time.
 set -uo pipefail
-cd "$(dirname "$0")"
 [ -n "${DISTANCE_CLUSTER_LOCKED:-}" ] || DISTANCE_CLUSTER_LOCKED=1 exec flock /tmp/distance-cluster.lock bash "$0" "$@"
+cd "$(dirname "$0")"
 drills=("$@")
 [ ${#drills[@]} -gt 0 ] || drills=(redis-failover mariadb-replica-kill replication-stop)
 rounds="${ROUNDS:-1}"
