@@ -8,7 +8,8 @@ namespace Distance.Drills;
 /// <summary>What one chat drill run observed, for the verdicts.</summary>
 public sealed record ChatRun(
     IReadOnlyList<DrillClient> Clients, SendLedger Ledger, IReadOnlyList<ProbeSample> Probes, FaultTimes Fault,
-    double LoadStart, double LoadEnd, List<(long RoomId, long Seq, string? ClientMessageId)> History, int FinalSyncFailures);
+    double LoadStart, double LoadEnd, List<(long RoomId, long Seq, string? ClientMessageId)> History, int FinalSyncFailures,
+    LimitBurst Limits);
 
 /// <summary>
 /// Steady chat across two nodes: each pair's first member is homed on node 1 and the second on
@@ -23,7 +24,8 @@ public static class ChatDrill
         var clock = Stopwatch.StartNew();
         var seeder = new Seeder(options.Database, DevelopmentTokens.FromBase64(options.JwtKey), options.Nodes[0]);
         var pairs = await seeder.PairsAsync(options.Pairs, hard);
-        var probeMember = (await seeder.MembersAsync(1, hard))[0];
+        var members = await seeder.MembersAsync(2, hard);
+        var (probeMember, limitMember) = (members[0], members[1]);
         Console.WriteLine($"  seeded {pairs.Count} rooms in {Stats.S(clock.Elapsed.TotalMilliseconds)}");
 
         var (node1, node2) = (options.Nodes[0], options.Nodes[1]);
@@ -77,9 +79,11 @@ public static class ChatDrill
                     Interlocked.Increment(ref finalSyncFailures);
                 }
             }));
+        // After the fault and the recovery: do the limits hold across the cluster again?
+        var limits = await LimitProbe.BurstAsync(options.Nodes, limitMember.Token, 20, hard);
         var history = await seeder.HistoryAsync(pairs.Select(p => p.RoomId), hard);
         foreach (var batch in clients.Chunk(20))
             await Task.WhenAll(batch.Select(c => c.StopAsync()));
-        return new ChatRun(clients, ledger, probes.Samples.ToList(), times, loadStart, loadEnd, history, finalSyncFailures);
+        return new ChatRun(clients, ledger, probes.Samples.ToList(), times, loadStart, loadEnd, history, finalSyncFailures, limits);
     }
 }

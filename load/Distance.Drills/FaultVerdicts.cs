@@ -22,7 +22,23 @@ public static class FaultVerdicts
     }
 
     /// <summary>Redis stopped and started again: sends fail fast meanwhile, the backplane comes back by itself.</summary>
-    public static void RedisRestart(ChatRun run, Verdict verdict) => Outage(run, verdict, failFastMs: 1000, recoverMs: 10_000);
+    public static void RedisRestart(ChatRun run, Verdict verdict)
+    {
+        Outage(run, verdict, failFastMs: 1000, recoverMs: 10_000);
+        LimitsHold(run, verdict);
+    }
+
+    /// <summary>
+    /// After Redis came back, a burst of 20 requests alternating between the nodes is limited by one
+    /// cluster-wide bucket (10, plus at most one refill during the burst), not by a bucket per node.
+    /// </summary>
+    private static void LimitsHold(ChatRun run, Verdict verdict)
+    {
+        var l = run.Limits;
+        verdict.Check("rate limits hold across the cluster again after the fault (one bucket, not one per node)",
+            l.NoAnswer == 0 && l.Allowed is >= 1 and <= 11 && l.RefusedPerNode.All(r => r > 0),
+            $"{l.Allowed} of {l.Sent} allowed, refused per node {string.Join("/", l.RefusedPerNode)}, {l.NoAnswer} unanswered");
+    }
 
     /// <summary>MariaDB stopped for a while: sends and DB routes fail fast, readiness red then green, sends recover.</summary>
     public static void MariaDbOutage(ChatRun run, Verdict verdict) => Outage(run, verdict, failFastMs: 2000, recoverMs: 15_000);
@@ -89,6 +105,7 @@ public static class FaultVerdicts
         verdict.Check("10 s after the kill messages arrive live again (≥ 99 %)", liveShare >= 0.99, $"{liveShare:P1} of {laterSends.Count}");
         var slowest = Stats.Percentile(run.Ledger.All.Where(s => s.Seq is not null && s.FirstAt >= killed && s.FirstAt <= killed + 10_000)
             .Select(s => s.AckedAt - s.FirstAt), 100);
+        LimitsHold(run, verdict);
         verdict.Figure($"slowest_ack_sent_during_failover={Stats.Ms(slowest)}");
         verdict.Figure($"refusals={during.Count} refusal_p99={Stats.Ms(failP99)} first_ack_after_kill={Stats.Ms(firstAck)} first_delivery_after_kill={Stats.Ms(firstDelivery)}");
     }
