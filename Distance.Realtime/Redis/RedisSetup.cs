@@ -43,6 +43,10 @@ internal static class RedisSetup
         configuration.ConnectTimeout = (int)options.ConnectTimeout.TotalMilliseconds;
         configuration.SyncTimeout = (int)options.OperationTimeout.TotalMilliseconds;
         configuration.AsyncTimeout = (int)options.OperationTimeout.TotalMilliseconds;
+        // The default backs off from half the connect timeout (2.5 s) up to 10 s between attempts:
+        // after a Sentinel promotion, whose new primary drops every client once, the nodes then
+        // sat ~5 s without Redis (redis-failover drill). Retry within a quarter second, at most every 2 s.
+        configuration.ReconnectRetryPolicy = new ExponentialRetry(250, 2000);
         configuration.ClientName = "distance-" + Environment.MachineName;
         return configuration;
     }

@@ -9,7 +9,7 @@ namespace Distance.Realtime.Redis;
 /// Makes the node's multiplexers (its own and the backplane's) follow a Sentinel promotion.
 /// StackExchange.Redis switches by itself only when the new primary is an endpoint it does not
 /// know yet; after a kill -9 of the primary the promoted node is the replica it already holds as a
-/// replica, so it keeps queueing writes for the dead one (the redis-failover drill). Twice a second
+/// replica, so it keeps queueing writes for the dead one (the redis-failover drill). Four times a second
 /// this asks the sentinels for the primary and, when a multiplexer does not see that endpoint as a
 /// connected primary, has it re-read every endpoint's role (ConfigureAsync).
 /// </summary>
@@ -33,7 +33,7 @@ internal sealed partial class SentinelFollower(IOptions<RedisOptions> options, I
         configuration.ServiceName = null;
         configuration.CommandMap = CommandMap.Sentinel;
         await using var sentinels = await ConnectionMultiplexer.SentinelConnectAsync(configuration);
-        using var timer = new PeriodicTimer(TimeSpan.FromMilliseconds(500));
+        using var timer = new PeriodicTimer(TimeSpan.FromMilliseconds(250));
         while (await timer.WaitForNextTickAsync(stoppingToken))
         {
             var primary = await PrimaryAsync(sentinels, service);
@@ -41,10 +41,12 @@ internal sealed partial class SentinelFollower(IOptions<RedisOptions> options, I
                 continue;
             foreach (var (multiplexer, name) in followed)
             {
-                // Only a multiplexer left without any primary while the sentinels name one it can
-                // reach: a graceful failover (the old primary still answers, as a replica) is
-                // followed by StackExchange.Redis itself, and re-reading then would only disturb it.
-                if (multiplexer.CanWrite() || !multiplexer.GetEndPoints().Contains(primary) || !multiplexer.GetServer(primary).IsConnected)
+                // Only a multiplexer left without any primary: a graceful failover (the old primary
+                // still answers, as a replica) is followed by StackExchange.Redis itself, and
+                // re-reading then would only disturb it. Not only once the promoted node's own
+                // connection is back: the promotion drops every client of it, and waiting for that
+                // reconnect first cost the drill seconds without Redis.
+                if (multiplexer.CanWrite() || !multiplexer.GetEndPoints().Contains(primary))
                     continue;
                 LogSwitching(name, primary.ToString() ?? "?");
                 try
