@@ -9,10 +9,13 @@ namespace Distance.Realtime.Chat;
 /// <summary>
 /// The durable send path. Hub calls queue their message here and wait; each writer loop takes
 /// whatever has queued up (up to MaxBatchSize) and commits it in one MariaDB transaction, then
-/// broadcasts the stored messages and completes the waiting calls. Many messages share one commit
-/// (and one log flush), so throughput grows with load while an ack still means "committed".
-/// Rooms are sharded over the loops by id, so one room's messages leave a node in seq order.
-/// Queues are bounded: a full queue makes senders wait briefly, then answers "unavailable".
+/// completes the waiting calls and hands the stored messages to the shard's fan-out loop. Many
+/// messages share one commit (and one log flush), so throughput grows with load while an ack still
+/// means "committed". The next commit does not wait for the last broadcast: a slow or failing
+/// backplane (a Redis failover) delays live delivery, never acks. Rooms are sharded over the loops
+/// by id, and each shard broadcasts its batches in commit order, so one room's messages leave a
+/// node in seq order. Queues are bounded: a full write queue makes senders wait briefly, then
+/// answers "unavailable"; a full fan-out queue holds the commits back.
 /// </summary>
 public sealed partial class MessageWriter : IHostedService
 {
@@ -24,10 +27,14 @@ public sealed partial class MessageWriter : IHostedService
     private readonly TimeProvider clock;
     private readonly ILogger<MessageWriter> logger;
     private readonly Channel<Pending>[] shards;
+    private readonly Channel<IReadOnlyList<StoredMessage>>[] fanouts;
     // Per shard: the timestamp at which the oldest message of the batch being committed was queued; 0 when none waits.
     private readonly long[] oldestInFlight;
     private readonly CancellationTokenSource stopping = new();
     private Task[] loops = [];
+    private Task[] fanoutLoops = [];
+
+    private const int FanoutQueueBatches = 256;
 
     public MessageWriter(
         MessageBatchRepository store, WritePipeline resilience, MessageFanout fanout, DistanceMetrics metrics,
@@ -45,6 +52,15 @@ public sealed partial class MessageWriter : IHostedService
             {
                 FullMode = BoundedChannelFullMode.Wait,
                 SingleReader = true,
+            }))
+            .ToArray();
+        // A few hundred committed batches may wait for the backplane (seconds at full load) before
+        // the commits slow down to its pace.
+        fanouts = shards.Select(_ => Channel.CreateBounded<IReadOnlyList<StoredMessage>>(new BoundedChannelOptions(FanoutQueueBatches)
+            {
+                FullMode = BoundedChannelFullMode.Wait,
+                SingleReader = true,
+                SingleWriter = true,
             }))
             .ToArray();
         oldestInFlight = new long[shards.Length];
@@ -87,10 +103,11 @@ public sealed partial class MessageWriter : IHostedService
     public Task StartAsync(CancellationToken cancellationToken)
     {
         loops = shards.Select((s, i) => Task.Run(() => RunAsync(s.Reader, i), CancellationToken.None)).ToArray();
+        fanoutLoops = fanouts.Select(f => Task.Run(() => FanOutAsync(f.Reader), CancellationToken.None)).ToArray();
         return Task.CompletedTask;
     }
 
-    /// <summary>Stops taking messages, commits what is queued, and gives up only when the host's shutdown time runs out.</summary>
+    /// <summary>Stops taking messages, commits and broadcasts what is queued, and gives up only when the host's shutdown time runs out.</summary>
     public async Task StopAsync(CancellationToken cancellationToken)
     {
         foreach (var shard in shards)
@@ -98,6 +115,9 @@ public sealed partial class MessageWriter : IHostedService
         try
         {
             await Task.WhenAll(loops).WaitAsync(cancellationToken);
+            foreach (var fanout in fanouts)
+                fanout.Writer.TryComplete();
+            await Task.WhenAll(fanoutLoops).WaitAsync(cancellationToken);
         }
         catch (OperationCanceledException)
         {
@@ -120,6 +140,7 @@ public sealed partial class MessageWriter : IHostedService
 
     private async Task RunAsync(ChannelReader<Pending> reader, int shard)
     {
+        var fanout = fanouts[shard].Writer;
         var batch = new List<Pending>(options.MaxBatchSize);
         while (await reader.WaitToReadAsync(CancellationToken.None))
         {
@@ -129,7 +150,8 @@ public sealed partial class MessageWriter : IHostedService
             Volatile.Write(ref oldestInFlight[shard], batch[0].QueuedAt);
             try
             {
-                await CommitAsync(batch);
+                if (await CommitAsync(batch) is { Count: > 0 } stored)
+                    await fanout.WriteAsync(stored, CancellationToken.None);
             }
             catch (Exception exception)
             {
@@ -144,7 +166,8 @@ public sealed partial class MessageWriter : IHostedService
         }
     }
 
-    private async Task CommitAsync(List<Pending> batch)
+    /// <summary>Commits the batch and completes its callers; returns the messages to broadcast.</summary>
+    private async Task<IReadOnlyList<StoredMessage>> CommitAsync(List<Pending> batch)
     {
         // The ack must carry exactly what history will return.
         var sentAt = StoredTime.Now(clock);
@@ -160,7 +183,7 @@ public sealed partial class MessageWriter : IHostedService
             LogBatchFailed(exception, batch.Count);
             foreach (var pending in batch)
                 pending.Completion.TrySetException(new ChatUnavailableException("The message store is unavailable.", exception));
-            return;
+            return [];
         }
 
         var stored = new List<StoredMessage>();
@@ -172,11 +195,16 @@ public sealed partial class MessageWriter : IHostedService
             }
         metrics.MessagesPersisted.Add(stored.Count);
 
-        // The broadcasts are issued (in seq order) before the acks are released, then awaited.
-        var publishing = fanout.PublishAsync(stored);
         for (var i = 0; i < batch.Count; i++)
             batch[i].Completion.TrySetResult(results[i]);
-        await publishing;
+        return stored;
+    }
+
+    /// <summary>Broadcasts one shard's committed batches, one after the other, in commit order.</summary>
+    private async Task FanOutAsync(ChannelReader<IReadOnlyList<StoredMessage>> reader)
+    {
+        await foreach (var stored in reader.ReadAllAsync(CancellationToken.None))
+            await fanout.PublishAsync(stored); // never throws: a failed broadcast is logged and counted there
     }
 
     private sealed record Pending(NewTextMessage Message, TaskCompletionSource<AppendResult> Completion, long QueuedAt);
