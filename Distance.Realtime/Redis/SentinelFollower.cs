@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Diagnostics;
 using System.Net;
 using Microsoft.Extensions.Options;
 using StackExchange.Redis;
@@ -15,12 +16,12 @@ namespace Distance.Realtime.Redis;
 /// </summary>
 internal sealed partial class SentinelFollower(IOptions<RedisOptions> options, ILogger<SentinelFollower> logger) : BackgroundService
 {
-    private readonly ConcurrentDictionary<IConnectionMultiplexer, string> followed = new();
+    private readonly ConcurrentDictionary<IConnectionMultiplexer, Followed> followed = new();
 
     /// <summary>Follows <paramref name="multiplexer"/> from now on (nothing happens without a sentinel service name).</summary>
     public T Follow<T>(T multiplexer, string name) where T : IConnectionMultiplexer
     {
-        followed[multiplexer] = name;
+        followed[multiplexer] = new Followed(name);
         return multiplexer;
     }
 
@@ -32,33 +33,45 @@ internal sealed partial class SentinelFollower(IOptions<RedisOptions> options, I
         var service = configuration.ServiceName;
         configuration.ServiceName = null;
         configuration.CommandMap = CommandMap.Sentinel;
+        // A sentinel that does not answer within a second is skipped for the next one.
+        configuration.AsyncTimeout = 1000;
         await using var sentinels = await ConnectionMultiplexer.SentinelConnectAsync(configuration);
         using var timer = new PeriodicTimer(TimeSpan.FromMilliseconds(250));
         while (await timer.WaitForNextTickAsync(stoppingToken))
         {
-            var primary = await PrimaryAsync(sentinels, service);
-            if (primary is null)
-                continue;
-            foreach (var (multiplexer, name) in followed)
+            try
             {
-                // Only a multiplexer left without any primary: a graceful failover (the old primary
-                // still answers, as a replica) is followed by StackExchange.Redis itself, and
-                // re-reading then would only disturb it. Not only once the promoted node's own
-                // connection is back: the promotion drops every client of it, and waiting for that
-                // reconnect first cost the drill seconds without Redis.
-                if (multiplexer.CanWrite() || !multiplexer.GetEndPoints().Contains(primary))
-                    continue;
-                LogSwitching(name, primary.ToString() ?? "?");
-                try
-                {
-                    await multiplexer.ConfigureAsync();
-                }
-                // Whatever it was, the follower keeps running: a failed re-read is tried again next tick.
-                catch (Exception exception) when (!stoppingToken.IsCancellationRequested)
-                {
-                    LogSwitchFailed(name, exception.Message);
-                }
+                await FollowAsync(sentinels, service);
             }
+            // Whatever it was (a sentinel's timeout is no RedisException), the follower keeps
+            // running: a BackgroundService that throws stops the whole node.
+            catch (Exception exception) when (!stoppingToken.IsCancellationRequested)
+            {
+                LogRoundFailed(exception.Message);
+            }
+        }
+    }
+
+    private async Task FollowAsync(ConnectionMultiplexer sentinels, string service)
+    {
+        var primary = await PrimaryAsync(sentinels, service);
+        if (primary is null)
+            return;
+        foreach (var (multiplexer, state) in followed)
+        {
+            // Only a multiplexer left without any primary: a graceful failover (the old primary
+            // still answers, as a replica) is followed by StackExchange.Redis itself, and
+            // re-reading then would only disturb it. Not only once the promoted node's own
+            // connection is back: the promotion drops every client of it, and waiting for that
+            // reconnect first cost the drill seconds without Redis.
+            // At most once a second each: until the sentinels promote a replica they still name
+            // the dead primary, and re-reading then only waits for it.
+            if (multiplexer.CanWrite() || !multiplexer.GetEndPoints().Contains(primary)
+                || Stopwatch.GetElapsedTime(state.LastReread) < TimeSpan.FromSeconds(1))
+                continue;
+            state.LastReread = Stopwatch.GetTimestamp();
+            LogSwitching(state.Name, primary.ToString() ?? "?");
+            await multiplexer.ConfigureAsync();
         }
     }
 
@@ -72,7 +85,7 @@ internal sealed partial class SentinelFollower(IOptions<RedisOptions> options, I
                 if (server.IsConnected && await server.SentinelGetMasterAddressByNameAsync(service) is { } primary)
                     return primary;
             }
-            catch (Exception exception) when (exception is RedisException or ObjectDisposedException)
+            catch (Exception exception) when (exception is RedisException or TimeoutException or ObjectDisposedException)
             {
                 // the next sentinel may answer
             }
@@ -80,9 +93,15 @@ internal sealed partial class SentinelFollower(IOptions<RedisOptions> options, I
         return null;
     }
 
+    private sealed class Followed(string name)
+    {
+        public string Name { get; } = name;
+        public long LastReread { get; set; }
+    }
+
     [LoggerMessage(Level = LogLevel.Warning, Message = "Redis connection {Name} does not see the sentinels' primary {Primary} yet: re-reading the roles")]
     private partial void LogSwitching(string name, string primary);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Redis connection {Name} could not re-read the roles: {Reason}")]
-    private partial void LogSwitchFailed(string name, string reason);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Following the sentinels failed this round; trying again: {Reason}")]
+    private partial void LogRoundFailed(string reason);
 }

@@ -37,7 +37,7 @@ public static class LimitProbe
                     else
                         allowed++; // any other answer went through the limiter and took a token
                 }
-                catch (HttpRequestException)
+                catch (Exception exception) when (exception is HttpRequestException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
                 {
                     noAnswer++;
                 }
