@@ -5,6 +5,9 @@
 # removed on exit.
 #   scripts/bench-chat.sh                                   # defaults below; override, e.g.
 #   RATES=500,1000,2000,3000 DURATION=20 REPEAT=3 scripts/bench-chat.sh
+#   COLD=1 scripts/bench-chat.sh      # the cold surge: per run, fresh nodes, and as soon as both are
+#                                     # ready and the clients connected, 3,000 msg/s with no warm-up
+#                                     # and no baseline; the whole run counts, also per 5-s window
 set -euo pipefail
 source "$(dirname "$0")/env.sh"
 source "$(dirname "$0")/bench-lib.sh"
@@ -13,9 +16,14 @@ cd "$REPO_ROOT"
 export DISTANCE_BASE_PORT="${DISTANCE_BASE_PORT:-5700}"
 LOAD_DB="${LOAD_DB:-distance_load}"   # never the development or test databases
 PAIRS="${PAIRS:-1000}"
+COLD="${COLD:-0}"
+if [ "$COLD" = 1 ]; then
+  RATES="${RATES:-3000}"; DURATION="${DURATION:-30}"; WARMUP=0; TIMELINE="${TIMELINE:-5}"
+fi
 RATES="${RATES:-500,1000,2000,3000}"
 DURATION="${DURATION:-20}"
 WARMUP="${WARMUP:-5}"
+TIMELINE="${TIMELINE:-0}"
 REPEAT="${REPEAT:-1}"
 BASELINE_PORT="${BASELINE_PORT:-5710}"
 OUT_DIR="$REPO_ROOT/load/out"
@@ -42,25 +50,35 @@ dotnet publish load/Distance.Baseline -c Release -o "$LOCAL_DIR/baseline" -nolog
 log "seeding $PAIRS rooms into $LOAD_DB"
 "${driver[@]}" chat --seed --pairs "$PAIRS" --connection "$db_connection"
 
-log "starting 2 nodes from port $((DISTANCE_BASE_PORT + 1)) and the baseline on $((BASELINE_PORT + 1)),$((BASELINE_PORT + 2))"
+log "starting 2 nodes from port $((DISTANCE_BASE_PORT + 1))"
 bash scripts/cluster.sh up 2 >/dev/null
+baseline_urls=""
+[ "$COLD" = 1 ] || baseline_urls="http://127.0.0.1:$((BASELINE_PORT + 1)),http://127.0.0.1:$((BASELINE_PORT + 2))"
 for i in 1 2; do
+  [ "$COLD" = 1 ] && break
+  log "starting the baseline host on $((BASELINE_PORT + i))"
   (cd "$LOCAL_DIR/baseline" && Redis="$(local_redis_connection)" ChannelPrefix="load-baseline:" \
     exec dotnet Distance.Baseline.dll --urls "http://127.0.0.1:$((BASELINE_PORT + i))" >"$LOCAL_DIR/baseline-$i.log" 2>&1) &
   baseline_pids+=($!)
 done
 for i in 1 2; do
+  [ "$COLD" = 1 ] && break
   for _ in $(seq 300); do curl -fsS -o /dev/null "http://127.0.0.1:$((BASELINE_PORT + i))/health" 2>/dev/null && break; sleep 0.1; done
 done
 
-pids="$(bench_node_pids),${baseline_pids[0]},${baseline_pids[1]}"
-service_pids="$(bench_service_pids)"
-pids="$pids${service_pids:+,$service_pids}"
 for run in $(seq "$REPEAT"); do
+  if [ "$COLD" = 1 ] && [ "$run" -gt 1 ]; then
+    log "restarting the nodes: every cold run starts from fresh processes"
+    bash scripts/cluster.sh down >/dev/null
+    bash scripts/cluster.sh up 2 >/dev/null
+  fi
+  pids="$(bench_node_pids)${baseline_pids[0]:+,${baseline_pids[0]},${baseline_pids[1]}}"
+  service_pids="$(bench_service_pids)"
+  pids="$pids${service_pids:+,$service_pids}"
   log "run $run/$REPEAT: $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg); rates $RATES, ${DURATION}s each after ${WARMUP}s warm-up"
   "${driver[@]}" chat --pairs "$PAIRS" --connection "$db_connection" \
     --urls "http://127.0.0.1:$((DISTANCE_BASE_PORT + 1)),http://127.0.0.1:$((DISTANCE_BASE_PORT + 2))" \
-    --baseline-urls "http://127.0.0.1:$((BASELINE_PORT + 1)),http://127.0.0.1:$((BASELINE_PORT + 2))" \
+    ${baseline_urls:+--baseline-urls "$baseline_urls"} --timeline "$TIMELINE" \
     --rates "$RATES" --duration "$DURATION" --warmup "$WARMUP" --pids "$pids" --csv "$CSV" --label "${LABEL:-run}$run"
 done
 

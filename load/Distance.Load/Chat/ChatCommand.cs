@@ -18,6 +18,8 @@ public static class ChatCommand
           --baseline-urls A,B    the two bare baseline hosts (default none: Distance only)
           --rates R1,R2          offered messages per second (default 500,1000,2000)
           --duration S           measured seconds per rate (default 20); --warmup S before each (default 5)
+          --timeline S           also print the delivery latency per S-second window of each measured phase
+                                 (with --warmup 0 and no baseline: the cold surge, from the first send after connecting)
           --connection CS        the load database (default Database=distance_load on the local MariaDB)
           --key PATH             signing key (default .local/jwt-signing.key of the repository)
           --pids P1,P2           processes whose CPU time to report per phase
@@ -42,6 +44,7 @@ public static class ChatCommand
         var warmup = TimeSpan.FromSeconds(args.Number("warmup", 5));
         var pids = CpuTimes.ParsePids(args.String("pids", ""));
         var csv = args.String("csv", "");
+        TimeSpan? timeline = args.Number("timeline", 0) is > 0 and var seconds ? TimeSpan.FromSeconds(seconds) : null;
         var label = args.String("label", DateTime.UtcNow.ToString("yyyy-MM-ddTHH:mm", CultureInfo.InvariantCulture));
         if (csv.Length > 0 && !File.Exists(csv))
             await File.WriteAllTextAsync(csv, CsvHeader + "\n");
@@ -63,8 +66,9 @@ public static class ChatCommand
         {
             foreach (var (name, target) in targets)
             {
-                await PhaseAsync(target, name, rate, warmup, connectionString, pids, null, label, measured: false);
-                await PhaseAsync(target, name, rate, duration, connectionString, pids, csv, label, measured: true);
+                if (warmup > TimeSpan.Zero)
+                    await PhaseAsync(target, name, rate, warmup, connectionString, pids, null, label, measured: false, null);
+                await PhaseAsync(target, name, rate, duration, connectionString, pids, csv, label, measured: true, timeline);
             }
         }
         foreach (var (_, target) in targets)
@@ -73,10 +77,10 @@ public static class ChatCommand
     }
 
     private static async Task PhaseAsync(ChatPairs target, string name, double rate, TimeSpan duration, string connectionString,
-        IReadOnlyList<int> pids, string? csv, string label, bool measured)
+        IReadOnlyList<int> pids, string? csv, string label, bool measured, TimeSpan? timeline)
     {
         var result = await ChatPhase.RunAsync(target, new Latency($"{name} @{rate}/s"), rate, duration,
-            measured && name == "chat" ? connectionString : null, CpuTimes.Start(pids), CancellationToken.None);
+            measured && name == "chat" ? connectionString : null, CpuTimes.Start(pids), CancellationToken.None, timeline);
         if (!measured)
             return;
         if (result.RoomsStoringTwice > 0)
@@ -85,6 +89,8 @@ public static class ChatCommand
         var (ack, delivery, seconds) = (result.Ack, result.Delivery, duration.TotalSeconds);
         Console.WriteLine(ChatPhase.Summary(result, duration));
         Console.WriteLine($"{"",-22} {result.Cpu}");
+        foreach (var line in result.Timeline?.Lines() ?? [])
+            Console.WriteLine(line);
         if (!string.IsNullOrEmpty(csv))
             await File.AppendAllTextAsync(csv, string.Create(CultureInfo.InvariantCulture,
                 $"{label},{name},{rate},{seconds},{result.Acked},{delivery.Count},{delivery.Count / seconds:F1},{delivery.Milliseconds(50):F2},{delivery.Milliseconds(99):F2},{delivery.Milliseconds(99.9):F2},{delivery.MaxMilliseconds:F1},{ack.Milliseconds(99):F2},{ack.Errors},{ack.Dropped},{result.Undelivered},{result.Lost},{result.StoredUnacked}\n"));

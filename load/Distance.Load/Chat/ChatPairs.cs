@@ -41,6 +41,9 @@ public sealed class ChatPairs(IReadOnlyList<ChatClient> first, IReadOnlyList<Cha
     /// <summary>Where delivery latencies are recorded; swapped between phases.</summary>
     public Latency? Delivery { get; set; }
 
+    /// <summary>Where delivery latencies are also recorded per window of the phase, when asked for.</summary>
+    public LatencyTimeline? Timeline { get; set; }
+
     public long Duplicates;
 
     public static async Task<ChatPairs> ConnectAsync(int pairs, Func<int, ChatClient> firstOf, Func<int, ChatClient> secondOf, int parallel)
@@ -105,6 +108,7 @@ public sealed class ChatPairs(IReadOnlyList<ChatClient> first, IReadOnlyList<Cha
             return;
         }
         Delivery?.Record(entry.Scheduled, true);
+        Timeline?.Record(entry.Scheduled);
     }
 
     /// <summary>Sends message number n of the run: room n mod pairs, alternating direction.</summary>

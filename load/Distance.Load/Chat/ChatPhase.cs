@@ -7,7 +7,7 @@ namespace Distance.Load.Chat;
 /// <summary>What one phase of sends came to; <see cref="Lost"/> and the stored counts only when it was checked in MariaDB.</summary>
 public sealed record ChatPhaseResult(
     Latency Ack, Latency Delivery, StatusCounts Errors, TimeSpan Elapsed, string? Cpu,
-    long Acked, long Undelivered, long Duplicates, long Lost, long StoredUnacked, long RoomsStoringTwice);
+    long Acked, long Undelivered, long Duplicates, long Lost, long StoredUnacked, long RoomsStoringTwice, LatencyTimeline? Timeline = null);
 
 /// <summary>
 /// One phase of chat at a fixed offered rate (open model): sends are scheduled, delivery latency
@@ -19,7 +19,7 @@ public sealed record ChatPhaseResult(
 public static class ChatPhase
 {
     public static async Task<ChatPhaseResult> RunAsync(ChatPairs target, Latency delivery, double rate, TimeSpan duration,
-        string? verifyConnection, CpuTimes? cpu, CancellationToken cancellationToken)
+        string? verifyConnection, CpuTimes? cpu, CancellationToken cancellationToken, TimeSpan? timelineWindow = null)
     {
         // Never 00000000: seeded history uses that prefix.
         var runTag = Random.Shared.Next(1, int.MaxValue).ToString("x8", CultureInfo.InvariantCulture);
@@ -29,6 +29,7 @@ public static class ChatPhase
         // Duplicates count over the target's life; the phase reports its own.
         var duplicatesBefore = Interlocked.Read(ref target.Duplicates);
         var started = Stopwatch.GetTimestamp();
+        target.Timeline = timelineWindow is { } window ? new LatencyTimeline(started, window) : null;
         // At most five seconds' worth of sends in flight: beyond that the server has fallen over.
         await OpenLoop.RunAsync(rate, duration, (int)Math.Max(100, rate * 5), ack,
             (scheduled, ct) => target.SendAsync(runTag, scheduled, errors, ct), cancellationToken);
@@ -37,13 +38,15 @@ public static class ChatPhase
         for (var i = 0; i < 100 && target.UndeliveredNow(runTag) > 0; i++)
             await Task.Delay(100, CancellationToken.None);
         target.Delivery = null;
+        var timeline = target.Timeline;
+        target.Timeline = null;
         var duplicates = Interlocked.Read(ref target.Duplicates) - duplicatesBefore;
         var harvested = target.Harvest(runTag);
 
         long lost = 0, extra = 0, twice = 0;
         if (verifyConnection is not null)
             (lost, extra, twice) = await ChatSeed.VerifyAsync(verifyConnection, runTag, target.Pairs, harvested.AckedByRoom, harvested.Acked);
-        return new ChatPhaseResult(ack, delivery, errors, elapsed, cpuReport, harvested.Acked, harvested.Undelivered, duplicates, lost, extra, twice);
+        return new ChatPhaseResult(ack, delivery, errors, elapsed, cpuReport, harvested.Acked, harvested.Undelivered, duplicates, lost, extra, twice, timeline);
     }
 
     /// <summary>Delivery percentiles, ack p99 and every count, on one line.</summary>
