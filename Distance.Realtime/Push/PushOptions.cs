@@ -19,6 +19,14 @@ public sealed class PushOptions
     [Range(1, 10_000)]
     public int RelayBatchSize { get; set; } = 500;
 
+    /// <summary>
+    /// How long a relay's claim on outbox rows lasts: rows it claimed but never deleted (the node
+    /// died mid-round) are relayed again after this. Far above a round's seconds, so a slow round is
+    /// not relayed twice.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:05", "00:10:00")]
+    public TimeSpan ClaimLease { get; set; } = TimeSpan.FromSeconds(30);
+
     /// <summary>Approximate cap of distance:push (settled records are deleted, so this bounds the backlog, not the history).</summary>
     [Range(1_000, 100_000_000)]
     public int StreamMaxLength { get; set; } = 1_000_000;

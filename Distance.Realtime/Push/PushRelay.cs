@@ -6,11 +6,11 @@ using StackExchange.Redis;
 namespace Distance.Realtime.Push;
 
 /// <summary>
-/// Drains the push outbox into distance:push. Every node runs one; SKIP LOCKED gives each relay
-/// rows no other holds. For each due row: nothing if the member has a live connection somewhere
+/// Drains the push outbox into distance:push. Every node runs one; a claim gives each relay rows
+/// no other holds. For each due row: nothing if the member has a live connection somewhere
 /// (they see it live), else one record per registration of the member's open logins. The rows
-/// are deleted in the claim's transaction only after every XADD answered, so a node killed at
-/// any point leaves its rows to the next claim: a push is never lost, and at worst written twice.
+/// are deleted only after every XADD answered, so a node killed at any point leaves its rows to
+/// a claim after the lease: a push is never lost, and at worst written twice.
 /// </summary>
 public sealed partial class PushRelay(
     PushOutboxRepository outbox, PushRegistrationRepository registrations, IOnlineMembers online, IDatabase redis,
@@ -43,7 +43,7 @@ public sealed partial class PushRelay(
     /// <summary>One round: claims due rows, writes their records, deletes them. Returns the rows handled.</summary>
     public async Task<int> RelayOnceAsync(CancellationToken cancellationToken)
     {
-        await using var claim = await outbox.ClaimAsync(settings.CollapseWindow, settings.RelayBatchSize, cancellationToken);
+        var claim = await outbox.ClaimAsync(settings.CollapseWindow, settings.ClaimLease, settings.RelayBatchSize, cancellationToken);
         if (claim.Rows.Count == 0)
             return 0;
         var members = claim.Rows.Select(r => r.MemberId).Distinct().ToList();
