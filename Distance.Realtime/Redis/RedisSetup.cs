@@ -23,8 +23,17 @@ internal static class RedisSetup
         // follows their switch-master announcements from then on.
         services.AddSingleton<SentinelFollower>();
         services.AddHostedService(sp => sp.GetRequiredService<SentinelFollower>());
-        services.AddSingleton<IConnectionMultiplexer>(sp => sp.GetRequiredService<SentinelFollower>().Follow(
-            ConnectionMultiplexer.Connect(Configure(sp.GetRequiredService<IOptions<RedisOptions>>().Value)), "node"));
+        services.AddSingleton<IConnectionMultiplexer>(sp =>
+        {
+            var configuration = Configure(sp.GetRequiredService<IOptions<RedisOptions>>().Value);
+            // Commands fail at once while no connection can take them, instead of waiting in the
+            // client's backlog for the operation timeout: in the seconds of a Sentinel promotion a
+            // send that passed the CanWrite check still waited 5 s for a rate-limit script, then
+            // failed (redis-failover drill). Callers answer "unavailable" or fall back. The
+            // backplane keeps the default: a broadcast waits for the reconnect rather than being lost.
+            configuration.BacklogPolicy = BacklogPolicy.FailFast;
+            return sp.GetRequiredService<SentinelFollower>().Follow(ConnectionMultiplexer.Connect(configuration), "node");
+        });
         services.AddSingleton(sp =>
         {
             var prefix = sp.GetRequiredService<IOptions<RedisOptions>>().Value.KeyPrefix;
