@@ -63,15 +63,28 @@ internal sealed partial class SentinelFollower(IOptions<RedisOptions> options, I
             // still answers, as a replica) is followed by StackExchange.Redis itself, and
             // re-reading then would only disturb it. Not only once the promoted node's own
             // connection is back: the promotion drops every client of it, and waiting for that
-            // reconnect first cost the drill seconds without Redis.
-            // At most once a second each: until the sentinels promote a replica they still name
-            // the dead primary, and re-reading then only waits for it.
+            // reconnect first cost the drill seconds without Redis. At most one re-read at a time
+            // and one a second each, side by side: a re-read also tries the dead primary, for up
+            // to the connect timeout, and must not hold up the other connection or the next look.
             if (multiplexer.CanWrite() || !multiplexer.GetEndPoints().Contains(primary)
+                || state.Rereading is { IsCompleted: false }
                 || Stopwatch.GetElapsedTime(state.LastReread) < TimeSpan.FromSeconds(1))
                 continue;
             state.LastReread = Stopwatch.GetTimestamp();
             LogSwitching(state.Name, primary.ToString() ?? "?");
+            state.Rereading = RereadAsync(multiplexer, state.Name);
+        }
+    }
+
+    private async Task RereadAsync(IConnectionMultiplexer multiplexer, string name)
+    {
+        try
+        {
             await multiplexer.ConfigureAsync();
+        }
+        catch (Exception exception)
+        {
+            LogRereadFailed(name, exception.Message);
         }
     }
 
@@ -97,10 +110,14 @@ internal sealed partial class SentinelFollower(IOptions<RedisOptions> options, I
     {
         public string Name { get; } = name;
         public long LastReread { get; set; }
+        public Task? Rereading { get; set; }
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Redis connection {Name} does not see the sentinels' primary {Primary} yet: re-reading the roles")]
     private partial void LogSwitching(string name, string primary);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Redis connection {Name} could not re-read the roles: {Reason}")]
+    private partial void LogRereadFailed(string name, string reason);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Following the sentinels failed this round; trying again: {Reason}")]
     private partial void LogRoundFailed(string reason);
