@@ -140,7 +140,7 @@ public sealed partial class MessageWriter : IHostedService
 
     private async Task RunAsync(ChannelReader<Pending> reader, int shard)
     {
-        var fanout = fanouts[shard].Writer;
+        var broadcasts = fanouts[shard].Writer;
         var batch = new List<Pending>(options.MaxBatchSize);
         while (await reader.WaitToReadAsync(CancellationToken.None))
         {
@@ -151,7 +151,7 @@ public sealed partial class MessageWriter : IHostedService
             try
             {
                 if (await CommitAsync(batch) is { Count: > 0 } stored)
-                    await fanout.WriteAsync(stored, CancellationToken.None);
+                    await broadcasts.WriteAsync(stored, CancellationToken.None);
             }
             catch (Exception exception)
             {
