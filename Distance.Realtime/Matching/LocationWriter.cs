@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using Distance.Data.Locations;
 using Microsoft.Extensions.Options;
+using MySqlConnector;
 
 namespace Distance.Realtime.Matching;
 
@@ -10,12 +11,15 @@ namespace Distance.Realtime.Matching;
 /// and stores it in one statement and one commit, so the batch grows with the load while a
 /// request is still answered only after its update is committed. Updates that change cells (or
 /// are a member's first) are moved one by one afterwards, each answered when its move commits.
-/// A failed write fails every request of its batch; nothing is retried behind a caller's back.
+/// A batch that loses a deadlock or a lock wait is written again (its statement rolled back as a
+/// whole, so nothing of it was stored); any other failure fails every request of the batch.
 /// No background service: the request that finds no flush running starts one, and the flush runs
 /// until the queue is empty, so nothing queued waits for a timer or is left behind at shutdown.
 /// </summary>
 public sealed partial class LocationWriter(LocationRepository locations, IOptions<MatchingOptions> options, ILogger<LocationWriter> logger)
 {
+    private const int Attempts = 3;
+
     private sealed record Pending(LocationUpdate Update, TaskCompletionSource<bool> Stored);
 
     private readonly ConcurrentQueue<Pending> queue = new();
@@ -63,10 +67,13 @@ public sealed partial class LocationWriter(LocationRepository locations, IOption
         var latest = new Dictionary<long, LocationUpdate>();
         foreach (var pending in batch)
             latest[pending.Update.MemberId] = pending.Update;
+        // Rows are locked in the batch's order: in member id order on every node, so two nodes'
+        // batches wait for each other instead of deadlocking.
+        var rows = latest.Values.OrderBy(u => u.MemberId).ToList();
         IReadOnlySet<long> stored;
         try
         {
-            stored = await locations.UpdateInPlaceAsync(latest.Values, throttle, CancellationToken.None);
+            stored = await UpdateInPlaceAsync(rows, throttle);
         }
         catch (Exception exception)
         {
@@ -93,6 +100,23 @@ public sealed partial class LocationWriter(LocationRepository locations, IOption
         // batch need not wait for them.
     }
 
+    private async Task<IReadOnlySet<long>> UpdateInPlaceAsync(List<LocationUpdate> rows, TimeSpan throttle)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await locations.UpdateInPlaceAsync(rows, throttle, CancellationToken.None);
+            }
+            catch (MySqlException exception) when (attempt < Attempts && exception.ErrorCode is MySqlErrorCode.LockDeadlock or MySqlErrorCode.LockWaitTimeout)
+            {
+                // Lost to another transaction on one of these rows (a mover, a batch of an older build): try again shortly.
+                LogRetry(exception.ErrorCode, rows.Count, attempt);
+                await Task.Delay(Random.Shared.Next(1, 10 * attempt));
+            }
+        }
+    }
+
     private static async Task CompleteAsync(Pending pending, Task<bool> move)
     {
         try
@@ -104,6 +128,9 @@ public sealed partial class LocationWriter(LocationRepository locations, IOption
             pending.Stored.TrySetException(exception);
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "A batch of {Count} location updates lost a lock conflict ({Error}) on attempt {Attempt}; writing it again")]
+    private partial void LogRetry(MySqlErrorCode error, int count, int attempt);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "A batch of {Count} location updates could not be stored; every request of it fails")]
     private partial void LogBatchFailed(Exception exception, int count);
