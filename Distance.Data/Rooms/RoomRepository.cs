@@ -1,4 +1,5 @@
 using Dapper;
+using Distance.Data.Members;
 using Distance.Data.Messages;
 using MySqlConnector;
 
@@ -10,10 +11,10 @@ public sealed record RoomAccess(long RoomId, bool Active, IReadOnlyList<long> Me
     public bool IsMember(long memberId) => Members.Contains(memberId);
 }
 
-/// <summary>A room as one of its members sees it; the opponent is null once deleted.</summary>
+/// <summary>A room as one of its members sees it; the opponent (and its profile) is null once deleted.</summary>
 public sealed record RoomSummaryRow(
     long RoomId, string Status, long? OpponentId, long LastSeq, long ReadSeq, int Exchanges, bool MyConsent,
-    bool? OpponentConsent, DateTime CreatedAt, DateTime LastActivityAt, MessageRow? LastMessage)
+    bool? OpponentConsent, DateTime CreatedAt, DateTime LastActivityAt, MessageRow? LastMessage, PublicProfileRow? Opponent)
 {
     public bool PhoneShared => MyConsent && OpponentConsent == true;
 }
@@ -34,17 +35,21 @@ public sealed class RoomRepository(MySqlDataSource dataSource)
         """;
 
     // The opponent is the other room_members row: deleting a member deletes its rows, so a
-    // deleted opponent shows as null while one who merely left still shows.
-    private const string SummariesSql = """
+    // deleted opponent shows as null while one who merely left still shows. Its public profile
+    // comes along (m, sc: the columns of PublicProfileRepository), so a page is one statement.
+    private const string SummariesSql = $"""
         SELECT r.id AS RoomId, r.status AS Status, o.member_id AS OpponentId, r.last_seq AS LastSeq, me.read_seq AS ReadSeq,
                r.exchanges AS Exchanges, me.phone_consent AS MyConsent, o.phone_consent AS OpponentConsent,
                r.created_at AS CreatedAt, r.last_activity_at AS LastActivityAt,
-               m.room_id AS MessageRoomId, m.seq AS MessageSeq, m.sender_id AS MessageSenderId, m.kind AS MessageKind,
-               m.text AS MessageText, m.sent_at AS MessageSentAt, m.client_message_id AS MessageClientMessageId
+               lm.room_id AS MessageRoomId, lm.seq AS MessageSeq, lm.sender_id AS MessageSenderId, lm.kind AS MessageKind,
+               lm.text AS MessageText, lm.sent_at AS MessageSentAt, lm.client_message_id AS MessageClientMessageId,
+               {PublicProfileRepository.Columns}
         FROM room_members me
         JOIN rooms r ON r.id = me.room_id
         LEFT JOIN room_members o ON o.room_id = r.id AND o.member_id <> me.member_id
-        LEFT JOIN messages m ON m.room_id = r.id AND m.seq = r.last_seq
+        LEFT JOIN messages lm ON lm.room_id = r.id AND lm.seq = r.last_seq
+        LEFT JOIN members m ON m.id = o.member_id
+        LEFT JOIN schools sc ON sc.code = m.school_code
         WHERE me.member_id = @memberId AND (me.left_at IS NULL OR @includeLeft) AND (@roomId IS NULL OR r.id = @roomId)
           AND (@beforeAt IS NULL OR (r.last_activity_at, r.id) < (@beforeAt, @beforeId))
         ORDER BY r.last_activity_at DESC, r.id DESC
@@ -137,12 +142,23 @@ public sealed class RoomRepository(MySqlDataSource dataSource)
         public string? MessageText { get; set; }
         public DateTime? MessageSentAt { get; set; }
         public Guid? MessageClientMessageId { get; set; }
+        public long? MemberId { get; set; }
+        public string? Gender { get; set; }
+        public string? SchoolCode { get; set; }
+        public string? SchoolName { get; set; }
+        public string? Department { get; set; }
+        public string? Mbti { get; set; }
+        public string? Character { get; set; }
+        public string? Tags { get; set; }
+        public string? Hobbies { get; set; }
 
         public RoomSummaryRow ToSummary() => new(
             RoomId, Status, OpponentId, LastSeq, ReadSeq, Exchanges, MyConsent, OpponentConsent,
             DateTime.SpecifyKind(CreatedAt, DateTimeKind.Utc), DateTime.SpecifyKind(LastActivityAt, DateTimeKind.Utc),
             MessageRoomId is null ? null : MessageRepository.Utc(new MessageRow(
-                MessageRoomId.Value, MessageSeq!.Value, MessageSenderId, MessageKind!, MessageText!, MessageSentAt!.Value, MessageClientMessageId)));
+                MessageRoomId.Value, MessageSeq!.Value, MessageSenderId, MessageKind!, MessageText!, MessageSentAt!.Value, MessageClientMessageId)),
+            MemberId is null ? null : new PublicProfileRepository.Row(
+                MemberId.Value, Gender!, SchoolCode!, SchoolName!, Department!, Mbti!, Character!, Tags!, Hobbies!).ToProfile());
     }
 }
 

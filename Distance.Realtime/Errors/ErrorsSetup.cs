@@ -32,6 +32,7 @@ internal static class ErrorsSetup
             // Unknown JSON members are a client bug worth reporting, not something to ignore.
             options.SerializerOptions.UnmappedMemberHandling = System.Text.Json.Serialization.JsonUnmappedMemberHandling.Disallow;
             options.SerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.CamelCase;
+            options.SerializerOptions.TypeInfoResolverChain.Insert(0, ContractJsonContext.Default);
         });
         return services;
     }

@@ -9,15 +9,13 @@ using Distance.Realtime.Members;
 using Distance.Realtime.Observability;
 using Distance.Realtime.Safety;
 using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.Extensions.Options;
 
 namespace Distance.Realtime.Matching;
 
 internal static partial class MatchingEndpoints
 {
     public static async Task<Results<NoContent, ValidationProblem, ProblemHttpResult>> PutLocationAsync(
-        LocationRequest? request, ClaimsPrincipal user, LocationRepository locations, IOptions<MatchingOptions> options,
-        CancellationToken cancellationToken)
+        LocationRequest? request, ClaimsPrincipal user, LocationWriter locations, CancellationToken cancellationToken)
     {
         var errors = new Dictionary<string, string[]>();
         var latitude = Coordinate(request?.Latitude, 90, "latitude", errors);
@@ -25,7 +23,7 @@ internal static partial class MatchingEndpoints
         if (errors.Count > 0)
             return Problems.Validation(errors);
 
-        if (!await locations.UpdateAsync(user.MemberId(), latitude, longitude, options.Value.ActivityWriteInterval, cancellationToken))
+        if (!await locations.UpdateAsync(user.MemberId(), latitude, longitude, cancellationToken))
             return Problems.NotFound("The member does not exist.");
         return TypedResults.NoContent();
     }

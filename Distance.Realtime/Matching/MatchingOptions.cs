@@ -13,4 +13,15 @@ public sealed class MatchingOptions
     /// </summary>
     [Range(typeof(TimeSpan), "00:00:00", "01:00:00")]
     public TimeSpan ActivityWriteInterval { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>At most this many location updates share one statement and commit (<see cref="LocationWriter"/>).</summary>
+    [Range(1, 1_000)]
+    public int LocationBatchSize { get; set; } = 200;
+
+    /// <summary>
+    /// How long a flush waits for more updates before it writes a batch that is not full: a few
+    /// milliseconds of latency buy fewer, larger commits at moderate load.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00", "00:00:00.100")]
+    public TimeSpan LocationBatchLinger { get; set; } = TimeSpan.FromMilliseconds(2);
 }

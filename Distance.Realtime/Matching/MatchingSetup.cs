@@ -10,6 +10,7 @@ internal static class MatchingSetup
             .BindConfiguration(MatchingOptions.Section)
             .ValidateDataAnnotations()
             .ValidateOnStart();
+        services.AddSingleton<LocationWriter>();
         return services;
     }
 

@@ -12,11 +12,7 @@ public sealed class RoomViews(RoomRepository rooms, RoomRequestRepository reques
     public async Task<IReadOnlyList<RoomSummary>?> ListAsync(long memberId, long? beforeRoomId, int limit, CancellationToken cancellationToken)
     {
         var rows = await rooms.SummariesAsync(memberId, beforeRoomId, limit, cancellationToken);
-        if (rows is null)
-            return null;
-        var opponents = await profiles.FindAsync(
-            rows.Where(r => r.OpponentId is not null).Select(r => r.OpponentId!.Value).Distinct().ToList(), cancellationToken);
-        return rows.Select(r => ToSummary(r, opponents)).ToList();
+        return rows?.Select(ToSummary).ToList();
     }
 
     /// <summary>The room as <paramref name="memberId"/> sees it; null when not a member (see <see cref="RoomRepository.SummaryAsync"/>).</summary>
@@ -26,12 +22,7 @@ public sealed class RoomViews(RoomRepository rooms, RoomRequestRepository reques
     public async Task<RoomSummary?> FindAsync(long memberId, long roomId, bool includeLeft, CancellationToken cancellationToken)
     {
         var row = await rooms.SummaryAsync(memberId, roomId, includeLeft, cancellationToken);
-        if (row is null)
-            return null;
-        var opponents = row.OpponentId is { } id
-            ? await profiles.FindAsync([id], cancellationToken)
-            : new Dictionary<long, PublicProfileRow>();
-        return ToSummary(row, opponents);
+        return row is null ? null : ToSummary(row);
     }
 
     public async Task<IReadOnlyList<RoomRequestView>> IncomingAsync(long memberId, CancellationToken cancellationToken)
@@ -51,10 +42,11 @@ public sealed class RoomViews(RoomRepository rooms, RoomRequestRepository reques
         return row is null || sender is null ? null : new RoomRequestView(row.Id, PublicProfile.From(sender), row.CreatedAt);
     }
 
-    private static RoomSummary ToSummary(RoomSummaryRow row, IReadOnlyDictionary<long, PublicProfileRow> opponents) => new(
+    // The profile comes with the row (one statement per page): null when the opponent was deleted.
+    private static RoomSummary ToSummary(RoomSummaryRow row) => new(
         row.RoomId,
         row.Status,
-        row.OpponentId is { } id && opponents.TryGetValue(id, out var opponent) ? PublicProfile.From(opponent) : null,
+        row.Opponent is { } opponent ? PublicProfile.From(opponent) : null,
         row.LastMessage is null ? null : ChatMessage.From(row.LastMessage),
         row.LastSeq,
         Math.Max(0, row.LastSeq - row.ReadSeq),
