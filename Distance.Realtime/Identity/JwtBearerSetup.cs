@@ -51,7 +51,12 @@ internal static class JwtBearerSetup
                 bearer.Events = new JwtBearerEvents
                 {
                     OnMessageReceived = AcceptQueryTokenForHubs,
-                    OnTokenValidated = RejectRevokedLogins,
+                    OnTokenValidated = async context =>
+                    {
+                        await RejectRevokedLogins(context);
+                        if (context.Result is null && context.Principal is { } principal && HubPrincipal.IsHubRequest(context.Request))
+                            context.Principal = HubPrincipal.WithoutToken(principal);
+                    },
                     OnChallenge = WriteProblem,
                 };
             });
