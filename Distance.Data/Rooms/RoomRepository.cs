@@ -28,12 +28,6 @@ public sealed class RoomRepository(MySqlDataSource dataSource)
         WHERE r.id = @roomId
         """;
 
-    private const string ActiveRoomIdsSql = """
-        SELECT rm.room_id
-        FROM room_members rm JOIN rooms r ON r.id = rm.room_id
-        WHERE rm.member_id = @memberId AND rm.left_at IS NULL AND r.status = 'active'
-        """;
-
     // The opponent is the other room_members row: deleting a member deletes its rows, so a
     // deleted opponent shows as null while one who merely left still shows. Its public profile
     // comes along (m, sc: the columns of PublicProfileRepository), so a page is one statement.
@@ -81,12 +75,6 @@ public sealed class RoomRepository(MySqlDataSource dataSource)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         return await connection.ExecuteScalarAsync<long>(new CommandDefinition(CountActiveSql, cancellationToken: cancellationToken));
-    }
-
-    public async Task<IReadOnlyList<long>> ActiveRoomIdsAsync(long memberId, CancellationToken cancellationToken)
-    {
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        return (await connection.QueryAsync<long>(new CommandDefinition(ActiveRoomIdsSql, new { memberId }, cancellationToken: cancellationToken))).ToList();
     }
 
     /// <summary>

@@ -1,5 +1,4 @@
 using System.Globalization;
-using Distance.Data.Rooms;
 using Distance.Realtime.Connections;
 using Microsoft.AspNetCore.SignalR;
 
@@ -7,13 +6,15 @@ namespace Distance.Realtime.Chat;
 
 /// <summary>Connect and disconnect: local bookkeeping, presence in Redis, and the joins of every active room.</summary>
 public sealed partial class ChatConnections(
-    LiveConnections live, Presence presence, RoomRepository rooms, ILogger<ChatConnections> logger)
+    LiveConnections live, Presence presence, ConnectingRooms rooms, ILogger<ChatConnections> logger)
 {
     public static long MemberId(HubCallerContext context) => long.Parse(context.UserIdentifier!, CultureInfo.InvariantCulture);
 
     /// <summary>
     /// The connection is registered locally before the rooms are read, so a room created meanwhile
     /// reaches it either through this read or through its RoomSignal (a double join is harmless).
+    /// Presence (Redis) and the rooms (MariaDB, then the group joins) do not depend on each other,
+    /// so they run at once: a handshake waits for the slower, not for both in turn.
     /// </summary>
     public async Task ConnectedAsync(HubCallerContext context, IGroupManager groups)
     {
@@ -21,9 +22,7 @@ public sealed partial class ChatConnections(
         live.Add(memberId, context);
         try
         {
-            await presence.ConnectedAsync(memberId, context.ConnectionId);
-            var roomIds = await rooms.ActiveRoomIdsAsync(memberId, context.ConnectionAborted);
-            await Task.WhenAll(roomIds.Select(r => groups.AddToGroupAsync(context.ConnectionId, RoomGroups.Of(r), context.ConnectionAborted)));
+            await Task.WhenAll(presence.ConnectedAsync(memberId, context.ConnectionId), JoinRoomsAsync(memberId, context, groups));
         }
         catch
         {
@@ -31,6 +30,12 @@ public sealed partial class ChatConnections(
             await DisconnectedAsync(context);
             throw;
         }
+    }
+
+    private async Task JoinRoomsAsync(long memberId, HubCallerContext context, IGroupManager groups)
+    {
+        var roomIds = await rooms.ActiveRoomIdsAsync(memberId, context.ConnectionAborted);
+        await Task.WhenAll(roomIds.Select(r => groups.AddToGroupAsync(context.ConnectionId, RoomGroups.Of(r), context.ConnectionAborted)));
     }
 
     public async Task DisconnectedAsync(HubCallerContext context)

@@ -26,6 +26,7 @@ internal static class ChatSetup
         services.AddHostedSingleton<Presence>();
         services.AddSingleton<IOnlineMembers>(sp => sp.GetRequiredService<Presence>());
         services.AddHostedSingleton<RoomSignals>();
+        services.AddHostedSingleton<ConnectingRooms>();
 
         services.AddSingleton<ChatHubFilter>();
         services.AddSignalR().AddHubOptions<ChatHub>(hub => hub.AddFilter<ChatHubFilter>());

@@ -10,68 +10,96 @@ namespace Distance.Realtime.Connections;
 /// sockets when a member is deleted, a login ends or a member opens too many. It describes only
 /// local sockets; nothing shared between nodes lives here (that is Redis's job).
 /// </summary>
+/// <remarks>
+/// A member holds 1 to <see cref="RealtimeOptions.MaxConnectionsPerMember"/> connections, so each
+/// member's (and login's) connections are a small array replaced whole on every change, not a
+/// dictionary of its own: a node holds tens of thousands of members, and an inner concurrent
+/// dictionary costs ~600 bytes each where an array of one costs ~40 (issue 20, live heap per
+/// connection).
+/// </remarks>
 public sealed class LiveConnections
 {
-    private readonly ConcurrentDictionary<long, ConcurrentDictionary<string, HubCallerContext>> byMember = new();
-    private readonly ConcurrentDictionary<long, ConcurrentDictionary<string, HubCallerContext>> byLogin = new();
+    private readonly ConcurrentDictionary<long, HubCallerContext[]> byMember = new();
+    private readonly ConcurrentDictionary<long, HubCallerContext[]> byLogin = new();
 
     public void Add(long memberId, HubCallerContext context)
     {
-        byMember.GetOrAdd(memberId, _ => new())[context.ConnectionId] = context;
+        Insert(byMember, memberId, context);
         if (LoginOf(context) is { } loginId)
-            byLogin.GetOrAdd(loginId, _ => new())[context.ConnectionId] = context;
+            Insert(byLogin, loginId, context);
     }
 
     public void Remove(long memberId, string connectionId)
     {
-        if (!byMember.TryGetValue(memberId, out var connections) || !connections.TryRemove(connectionId, out var context))
-            return;
-        if (connections.IsEmpty)
-            byMember.TryRemove(new KeyValuePair<long, ConcurrentDictionary<string, HubCallerContext>>(memberId, connections));
-        if (LoginOf(context) is { } loginId && byLogin.TryGetValue(loginId, out var ofLogin))
-        {
-            ofLogin.TryRemove(connectionId, out _);
-            if (ofLogin.IsEmpty)
-                byLogin.TryRemove(new KeyValuePair<long, ConcurrentDictionary<string, HubCallerContext>>(loginId, ofLogin));
-        }
+        if (Delete(byMember, memberId, connectionId) is { } context && LoginOf(context) is { } loginId)
+            Delete(byLogin, loginId, connectionId);
     }
 
-    public int CountFor(long memberId) => byMember.TryGetValue(memberId, out var c) ? c.Count : 0;
+    public int CountFor(long memberId) => byMember.TryGetValue(memberId, out var c) ? c.Length : 0;
 
     /// <summary>The ids of the member's connections on this node (a copy).</summary>
     public IReadOnlyList<string> ConnectionIdsOf(long memberId) =>
-        byMember.TryGetValue(memberId, out var c) ? c.Keys.ToList() : [];
+        byMember.TryGetValue(memberId, out var c) ? c.Select(x => x.ConnectionId).ToList() : [];
 
     /// <summary>Every connection on this node (a copy), e.g. to refresh their presence.</summary>
     public IReadOnlyList<(long MemberId, string ConnectionId)> Snapshot() =>
-        byMember.SelectMany(m => m.Value.Keys.Select(c => (m.Key, c))).ToList();
+        byMember.SelectMany(m => m.Value.Select(c => (m.Key, c.ConnectionId))).ToList();
 
-    public int Count => byMember.Values.Sum(c => c.Count);
+    public int Count => byMember.Values.Sum(c => c.Length);
 
     /// <summary>Aborts every connection of the member on this node; OnDisconnected removes them.</summary>
-    public int AbortAll(long memberId) => Abort(byMember.TryGetValue(memberId, out var c) ? c.Values : []);
+    public int AbortAll(long memberId) => Abort(byMember.TryGetValue(memberId, out var c) ? c : []);
 
     /// <summary>Aborts every connection of one login (a device's session) on this node.</summary>
-    public int AbortLogin(long loginId) => Abort(byLogin.TryGetValue(loginId, out var c) ? c.Values : []);
+    public int AbortLogin(long loginId) => Abort(byLogin.TryGetValue(loginId, out var c) ? c : []);
 
     /// <summary>Aborts one connection if it is on this node.</summary>
     public bool AbortConnection(long memberId, string connectionId)
     {
-        if (!byMember.TryGetValue(memberId, out var c) || !c.TryGetValue(connectionId, out var context))
+        if (!byMember.TryGetValue(memberId, out var c) || Array.Find(c, x => x.ConnectionId == connectionId) is not { } context)
             return false;
         context.Abort();
         return true;
     }
 
-    private static int Abort(IEnumerable<HubCallerContext> contexts)
+    // The arrays are never changed in place (readers may hold one), only swapped: the compare-and-swap
+    // loops retry when another connection of the same member changed the entry meanwhile.
+    private static void Insert(ConcurrentDictionary<long, HubCallerContext[]> index, long key, HubCallerContext context)
     {
-        var count = 0;
-        foreach (var context in contexts.ToList())
+        while (true)
         {
-            context.Abort();
-            count++;
+            if (!index.TryGetValue(key, out var current))
+            {
+                if (index.TryAdd(key, [context]))
+                    return;
+                continue;
+            }
+            if (Array.Exists(current, x => x.ConnectionId == context.ConnectionId)
+                || index.TryUpdate(key, [.. current, context], current))
+                return;
         }
-        return count;
+    }
+
+    private static HubCallerContext? Delete(ConcurrentDictionary<long, HubCallerContext[]> index, long key, string connectionId)
+    {
+        while (index.TryGetValue(key, out var current))
+        {
+            if (Array.Find(current, x => x.ConnectionId == connectionId) is not { } context)
+                return null;
+            var removed = current.Length == 1
+                ? index.TryRemove(new KeyValuePair<long, HubCallerContext[]>(key, current))
+                : index.TryUpdate(key, Array.FindAll(current, x => x.ConnectionId != connectionId), current);
+            if (removed)
+                return context;
+        }
+        return null;
+    }
+
+    private static int Abort(HubCallerContext[] contexts)
+    {
+        foreach (var context in contexts)
+            context.Abort();
+        return contexts.Length;
     }
 
     private static long? LoginOf(HubCallerContext context) =>

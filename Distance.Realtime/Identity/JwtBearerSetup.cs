@@ -35,6 +35,10 @@ internal static class JwtBearerSetup
             .Configure<IOptions<JwtOptions>>((bearer, jwt) =>
             {
                 bearer.MapInboundClaims = false;
+                // Nothing reads the token back (GetTokenAsync), and a hub connection keeps its
+                // request's authentication result for its whole life: saved, every held
+                // connection would carry a second copy of its token (issue 20).
+                bearer.SaveToken = false;
                 bearer.TokenValidationParameters = new TokenValidationParameters
                 {
                     ValidIssuer = jwt.Value.Issuer,
@@ -47,7 +51,12 @@ internal static class JwtBearerSetup
                 bearer.Events = new JwtBearerEvents
                 {
                     OnMessageReceived = AcceptQueryTokenForHubs,
-                    OnTokenValidated = RejectRevokedLogins,
+                    OnTokenValidated = async context =>
+                    {
+                        await RejectRevokedLogins(context);
+                        if (context.Result is null && context.Principal is { } principal && HubPrincipal.IsHubRequest(context.Request))
+                            context.Principal = HubPrincipal.WithoutToken(principal);
+                    },
                     OnChallenge = WriteProblem,
                 };
             });
