@@ -6,8 +6,8 @@ namespace Distance.Tests.HighAvailability;
 /// <summary>
 /// Redis behind three sentinels (scripts/ha.sh up redis: sentinels on 26400-26402, or from
 /// DISTANCE_HA_SENTINEL_PORT, watching the service "distance"). A boot finds the primary through
-/// them or fails with one line. Following a failover is not proven yet: the redis-failover drill
-/// (scripts/drills/run-ha.sh) shows the nodes resuming too slowly (docs/reliability.md).
+/// them or fails with one line. Following a kill -9 failover under chat load is the redis-failover
+/// drill's (scripts/drills/run-ha.sh, figures in docs/reliability.md), not a test's.
 /// </summary>
 [Trait("Category", "HighAvailability")]
 public sealed class SentinelTests : IAsyncLifetime
