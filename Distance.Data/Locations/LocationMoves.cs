@@ -38,8 +38,18 @@ internal sealed partial class LocationMoves(MySqlConnection connection)
 
     private sealed record OwnCells(long Cell0, long Cell1, long Cell2);
 
-    public async Task<bool> MoveAsync(long memberId, double latitude, double longitude, long[] cells, CancellationToken cancellationToken) =>
-        await RetryAsync(() => TryMoveAsync(memberId, latitude, longitude, cells, cancellationToken)) == Outcome.Done;
+    // What the last successful attempt found and did, for the cell index.
+    private Place? placed;
+    private long[]? before;
+
+    /// <summary>Where the member was placed before and is now; null when the member does not exist.</summary>
+    public async Task<LocationMove?> MoveAsync(long memberId, double latitude, double longitude, long[] cells, CancellationToken cancellationToken)
+    {
+        if (await RetryAsync(() => TryMoveAsync(memberId, latitude, longitude, cells, cancellationToken)) != Outcome.Done || placed is null)
+            return null;
+        MemberPlacement At(long[] at) => new(memberId, placed.SchoolCode, placed.Gender, placed.WomensUniversity, at);
+        return new LocationMove(before is null ? null : At(before), At(cells));
+    }
 
     public async Task RemoveAsync(long memberId, CancellationToken cancellationToken) =>
         await RetryAsync(() => TryMoveAsync(memberId, 0, 0, null, cancellationToken));
@@ -82,6 +92,7 @@ internal sealed partial class LocationMoves(MySqlConnection connection)
         // racing. Only the member itself ever locks this row, so this cannot close a lock cycle.
         var current = await connection.QuerySingleOrDefaultAsync<OwnCells>(new CommandDefinition(LockOwnRowSql, new { memberId }, transaction, cancellationToken: cancellationToken));
         long[]? old = current is null ? null : [current.Cell0, current.Cell1, current.Cell2];
+        (placed, before) = (place, old);
         if (cells is null && old is null)
             return Outcome.Done;
         var changed = Enumerable.Range(0, GeoGrid.Levels).Where(l => old is null || cells is null || old[l] != cells[l]).ToArray();

@@ -84,4 +84,21 @@ public sealed partial class NearbyRepository
         JOIN schools sc ON sc.code = m.school_code
         {Checks}
         """;
+
+    // The index's draws by member id: every row that exists, with its cell at the cover's level
+    // (a draw whose cell differs is a stale entry) and whether it passes the checks above (one
+    // row for each draw that has one, so the stale ones can be told apart and taken out). The
+    // index holds one school's (or one flag's) members of one gender, but a stale entry could
+    // only be wrong about the cell: school, gender and flag are checked again all the same.
+    internal static string IndexedCandidatesSql(int level) => $"""
+        SELECT d.n AS Ordinal, l.cell{level} AS Cell,
+               (m.id <> @me AND {MeetingRules.Candidate("@gender", "@womens")}
+                AND (@school IS NULL OR m.school_code = @school)
+                AND m.last_active_at >= UTC_TIMESTAMP(3) - INTERVAL 7 DAY) AS Qualifies,
+               {CandidateColumns}
+        FROM JSON_TABLE(@draws, '$[*]' COLUMNS (n FOR ORDINALITY, member_id BIGINT PATH '$')) d
+        JOIN member_locations l ON l.member_id = d.member_id
+        JOIN members m ON m.id = d.member_id
+        JOIN schools sc ON sc.code = m.school_code
+        """;
 }

@@ -13,16 +13,18 @@ public sealed record NearbyMatch(PublicProfileRow Profile, double DistanceMeters
 
 /// <summary>
 /// Draws members near a caller uniformly at random from all who qualify (docs/matching.md).
-/// The grid buckets of the caller's wanted school/pool and gender that cover the circle are read
-/// through their index; then slots are drawn uniformly from their union and only the drawn members
-/// are looked up and checked (distance, activity, exclusions). A draw that fails a check is
-/// rejected, which keeps the accepted ones uniform over the qualifying members. When rejection
-/// would cost more than reading every member of the buckets, every member is read instead.
-/// Three round trips in the common case: the caller with its exclusions, the buckets, the draws
-/// with their profiles. The caller's own row and exclusions come from the primary (a member sees
-/// their own move and their own rooms at once); the buckets and draws may come from the replica.
+/// The members of the caller's wanted school/pool and gender in the cells that cover the circle
+/// are drawn uniformly from their union, and only the drawn members are looked up and checked
+/// (distance, activity, exclusions). A draw that fails a check is rejected, which keeps the
+/// accepted ones uniform over the qualifying members. When rejection would cost more than reading
+/// every member of the cover, every member is read instead.
+/// The draws come from the cell index in Redis when there is one (<see cref="ICellIndex"/>: two
+/// statements per match, the caller and the drawn rows), else from the grid buckets in MariaDB
+/// (three: the caller, the buckets, the drawn slots). The caller's own row and exclusions come
+/// from the primary (a member sees their own move and their own rooms at once); the drawn rows
+/// may come from the replica.
 /// </summary>
-public sealed partial class NearbyRepository(MySqlDataSource dataSource, ReadRouting reads)
+public sealed partial class NearbyRepository(MySqlDataSource dataSource, ReadRouting reads, ICellIndex? index = null)
 {
     private const int MaxRounds = 4;
     private const int MaxDrawsPerRound = 1_000;
@@ -40,10 +42,13 @@ public sealed partial class NearbyRepository(MySqlDataSource dataSource, ReadRou
     }
 
     // The columns before MemberId; a class, not a record: Dapper converts the ordinal's column type
-    // into a property.
+    // into a property. Cell and Qualifies come only from the index's statement: the bucket
+    // statements check everything in SQL and return qualifying rows only.
     private sealed class Draw
     {
         public long Ordinal { get; init; }
+        public long Cell { get; init; }
+        public bool Qualifies { get; init; } = true;
         public double Latitude { get; init; }
         public double Longitude { get; init; }
     }
@@ -53,6 +58,19 @@ public sealed partial class NearbyRepository(MySqlDataSource dataSource, ReadRou
         public long MemberId => Profile.MemberId;
 
         public NearbyMatch Match(double distance) => new(Profile.ToProfile(), distance);
+    }
+
+    /// <summary>Where a search draws from: the cell index or the buckets.</summary>
+    private interface IDraws
+    {
+        /// <summary>Members in the cover, drawable or not.</summary>
+        long Total { get; }
+
+        /// <summary>The rows of <paramref name="count"/> uniform draws, in draw order (rows that fail a check may be missing).</summary>
+        Task<IReadOnlyList<Candidate>> DrawAsync(int count);
+
+        /// <summary>The rows of every member in the cover.</summary>
+        Task<IReadOnlyList<Candidate>> EveryoneAsync();
     }
 
     /// <summary>
@@ -74,50 +92,49 @@ public sealed partial class NearbyRepository(MySqlDataSource dataSource, ReadRou
             ExclusionsSql, new { me = query.MemberId }, cancellationToken: cancellationToken))).ToHashSet();
         excluded.Add(query.MemberId);
 
-        return await reads.ReadAsync(connection, candidates =>
-            FromBucketsAsync(candidates, query, caller, latitude, longitude, excluded, cancellationToken), cancellationToken);
-    }
-
-    private static async Task<IReadOnlyList<NearbyMatch>> FromBucketsAsync(MySqlConnection connection, NearbyQuery query, Caller caller,
-        double latitude, double longitude, HashSet<long> excluded, CancellationToken cancellationToken)
-    {
-        // Locations stored before v2 are exact and sit in the buckets of their exact point, up to
+        // Locations stored before v2 are exact and sit in the cells of their exact point, up to
         // MaxSnapMeters from the cell centre that decides: the cover reaches that much further.
         var (level, cells) = GeoGrid.Cover(latitude, longitude, query.RadiusMeters + CoarsePositions.MaxSnapMeters);
-        var ranges = new CellRanges(cells);
-        var parameters = ranges.ParametersWith(new
-        {
-            school = caller.SchoolCode,
-            gender = caller.WantedGender,
-            womens = caller.WomensUniversity,
-            level,
-        });
-        var buckets = await connection.QueryAsync<BucketSize>(new CommandDefinition(
-            query.OtherSchools ? PoolBucketsSql(ranges.Count) : SchoolBucketsSql(ranges.Count), parameters, cancellationToken: cancellationToken));
-        var bucketList = buckets.AsList();
-        var sampler = new BucketSampler(bucketList);
-        if (sampler.Total == 0)
-            return [];
-
-        var search = new Search(connection, query, caller, latitude, longitude, excluded, cancellationToken);
         // Expected share of drawn members that qualify: the circle's part of the cover, and a
         // guess for the other checks. It only sizes the rounds; it does not affect who is drawn.
         var coverArea = cells.Count * GeoGrid.NominalCellArea(level);
         var expected = Math.Clamp(Math.PI * query.RadiusMeters * query.RadiusMeters / coverArea, 0.05, 1) * 0.7;
         var draws = (int)Math.Ceiling(query.Count / expected) + 2;
-        if (sampler.Total <= 2L * draws)
-            return await search.EveryoneAsync(bucketList);
-        return await search.DrawAsync(sampler, draws) ?? await search.EveryoneAsync(bucketList);
+        var search = new Search(query, latitude, longitude, excluded);
+
+        if (index is not null && await IndexDraws.StartAsync(index, query, caller, level, cells, draws, cancellationToken) is { } indexed)
+        {
+            try
+            {
+                var found = await reads.ReadAsync(connection, candidates => search.RunAsync(indexed.On(candidates), draws), cancellationToken);
+                await indexed.ForgetStaleAsync();
+                return found;
+            }
+            catch (IndexLostException)
+            {
+                // Redis went away between two rounds: the buckets answer this one.
+            }
+        }
+        return await reads.ReadAsync(connection, async candidates =>
+            await search.RunAsync(await BucketDraws.ReadAsync(candidates, query, caller, level, cells, cancellationToken), draws), cancellationToken);
     }
 
-    private sealed class Search(MySqlConnection connection, NearbyQuery query, Caller caller, double latitude, double longitude,
-        HashSet<long> excluded, CancellationToken cancellationToken)
+    private sealed class Search(NearbyQuery query, double latitude, double longitude, HashSet<long> excluded)
     {
+        public async Task<IReadOnlyList<NearbyMatch>> RunAsync(IDraws source, int draws)
+        {
+            if (source.Total == 0)
+                return [];
+            if (source.Total <= 2L * draws)
+                return await EveryoneAsync(source);
+            return await DrawAsync(source, draws) ?? await EveryoneAsync(source);
+        }
+
         /// <summary>
         /// Rounds of independent uniform draws, keeping the first <c>Count</c> distinct members that
         /// qualify in draw order. Null when that takes more lookups than reading everyone would.
         /// </summary>
-        public async Task<IReadOnlyList<NearbyMatch>?> DrawAsync(BucketSampler sampler, int draws)
+        private async Task<IReadOnlyList<NearbyMatch>?> DrawAsync(IDraws source, int draws)
         {
             var chosen = new List<NearbyMatch>(query.Count);
             var chosenIds = new HashSet<long>();
@@ -125,12 +142,7 @@ public sealed partial class NearbyRepository(MySqlDataSource dataSource, ReadRou
             for (var round = 0; round < MaxRounds; round++)
             {
                 drawn += draws;
-                var rows = await CandidatesAsync(DrawnCandidatesSql, new
-                {
-                    me = query.MemberId, gender = caller.WantedGender, womens = caller.WomensUniversity,
-                    draws = DrawsJson(sampler.Draw(Random.Shared, draws)),
-                });
-                foreach (var row in rows.OrderBy(r => r.Draw.Ordinal))
+                foreach (var row in (await source.DrawAsync(draws)).OrderBy(r => r.Draw.Ordinal))
                 {
                     if (Distance(row) is not { } distance)
                         continue;
@@ -142,22 +154,19 @@ public sealed partial class NearbyRepository(MySqlDataSource dataSource, ReadRou
                     return chosen;
                 var rate = Math.Max(qualified, 0.5) / drawn;
                 draws = (int)Math.Min(MaxDrawsPerRound, Math.Ceiling((query.Count - chosen.Count) / rate * 1.5) + 2);
-                if (drawn + draws >= sampler.Total)
+                if (drawn + draws >= source.Total)
                     break;
             }
             return null;
         }
 
-        /// <summary>Reads every member of the buckets and draws from those who qualify.</summary>
-        public async Task<IReadOnlyList<NearbyMatch>> EveryoneAsync(IEnumerable<BucketSize> buckets)
+        /// <summary>Reads every member of the cover and draws from those who qualify.</summary>
+        private async Task<IReadOnlyList<NearbyMatch>> EveryoneAsync(IDraws source)
         {
-            var rows = await CandidatesAsync(AllCandidatesSql, new
-            {
-                me = query.MemberId, gender = caller.WantedGender, womens = caller.WomensUniversity,
-                buckets = "[" + string.Join(",", buckets.Select(b => b.Id)) + "]",
-            });
+            var rows = await source.EveryoneAsync();
             // Profiles (their tags and hobbies are JSON) are built only for the members taken.
-            var qualifying = rows.Select(r => (Row: r, Distance: Distance(r))).Where(q => q.Distance is not null).ToArray();
+            var qualifying = rows.DistinctBy(r => r.MemberId)
+                .Select(r => (Row: r, Distance: Distance(r))).Where(q => q.Distance is not null).ToArray();
             // A partial Fisher-Yates shuffle: the first Count places get a uniform random sample.
             var take = Math.Min(query.Count, qualifying.Length);
             for (var i = 0; i < take; i++)
@@ -168,31 +177,22 @@ public sealed partial class NearbyRepository(MySqlDataSource dataSource, ReadRou
             return qualifying[..take].Select(q => q.Row.Match(q.Distance!.Value)).ToList();
         }
 
-        private async Task<IEnumerable<Candidate>> CandidatesAsync(string sql, object parameters) =>
-            await connection.QueryAsync<Draw, PublicProfileRepository.Row, Candidate>(
-                new CommandDefinition(sql, parameters, cancellationToken: cancellationToken),
-                (draw, profile) => new Candidate(draw, profile), splitOn: nameof(PublicProfileRepository.Row.MemberId));
-
         /// <summary>
         /// The coarse distance (CoarsePositions: between the two cells, at least 100 m) when the
         /// candidate qualifies (within the radius, not excluded), else null.
         /// </summary>
         private double? Distance(Candidate row)
         {
-            if (excluded.Contains(row.MemberId))
+            if (!row.Draw.Qualifies || excluded.Contains(row.MemberId))
                 return null;
             var distance = CoarsePositions.DistanceMeters(latitude, longitude, row.Draw.Latitude, row.Draw.Longitude);
             return distance <= query.RadiusMeters ? distance : null;
         }
     }
 
-    /// <summary>The draws as the JSON that <see cref="DrawnCandidatesSql"/> reads: [[bucketId, slot], ...].</summary>
-    internal static string DrawsJson(IReadOnlyList<SlotDraw> draws)
-    {
-        var json = new StringBuilder(draws.Count * 16).Append('[');
-        foreach (var draw in draws)
-            json.Append('[').Append(draw.BucketId).Append(',').Append(draw.Slot).Append("],");
-        json[^1] = ']';
-        return json.ToString();
-    }
+    private static async Task<IReadOnlyList<Candidate>> CandidatesAsync(MySqlConnection connection, string sql, object parameters,
+        CancellationToken cancellationToken) =>
+        (await connection.QueryAsync<Draw, PublicProfileRepository.Row, Candidate>(
+            new CommandDefinition(sql, parameters, cancellationToken: cancellationToken),
+            (draw, profile) => new Candidate(draw, profile), splitOn: nameof(PublicProfileRepository.Row.MemberId))).AsList();
 }

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using Distance.Data.Locations;
 using Microsoft.Extensions.Options;
 using MySqlConnector;
+using StackExchange.Redis;
 
 namespace Distance.Realtime.Matching;
 
@@ -13,10 +14,13 @@ namespace Distance.Realtime.Matching;
 /// are a member's first) are moved one by one afterwards, each answered when its move commits.
 /// A batch that loses a deadlock or a lock wait is written again (its statement rolled back as a
 /// whole, so nothing of it was stored); any other failure fails every request of the batch.
+/// After the commit the cell index follows (<see cref="CellIndex"/>), before the requests are
+/// answered, so a member is drawable once its update is acknowledged; an index write that fails
+/// is logged, and the member's updates in place place it again for a while after a move.
 /// No background service: the request that finds no flush running starts one, and the flush runs
 /// until the queue is empty, so nothing queued waits for a timer or is left behind at shutdown.
 /// </summary>
-public sealed partial class LocationWriter(LocationRepository locations, IOptions<MatchingOptions> options, ILogger<LocationWriter> logger)
+public sealed partial class LocationWriter(LocationRepository locations, CellIndex index, IOptions<MatchingOptions> options, ILogger<LocationWriter> logger)
 {
     private const int Attempts = 3;
 
@@ -70,10 +74,10 @@ public sealed partial class LocationWriter(LocationRepository locations, IOption
         // Rows are locked in the batch's order: in member id order on every node, so two nodes'
         // batches wait for each other instead of deadlocking.
         var rows = latest.Values.OrderBy(u => u.MemberId).ToList();
-        IReadOnlySet<long> stored;
+        StoredInPlace inPlace;
         try
         {
-            stored = await UpdateInPlaceAsync(rows, throttle);
+            inPlace = await UpdateInPlaceAsync(rows, throttle);
         }
         catch (Exception exception)
         {
@@ -82,7 +86,10 @@ public sealed partial class LocationWriter(LocationRepository locations, IOption
                 pending.Stored.TrySetException(exception);
             return;
         }
+        // Members who changed cells lately are placed again: their move may be what Redis lost.
+        await FollowAsync(() => index.PlaceAsync(inPlace.RecentlyMoved, CancellationToken.None));
 
+        var stored = inPlace.Members;
         var moves = new Dictionary<long, Task<bool>>();
         foreach (var pending in batch)
         {
@@ -93,14 +100,35 @@ public sealed partial class LocationWriter(LocationRepository locations, IOption
                 continue;
             }
             if (!moves.TryGetValue(memberId, out var move))
-                moves[memberId] = move = locations.MoveAsync(latest[memberId], throttle, CancellationToken.None);
+                moves[memberId] = move = MoveAsync(latest[memberId], throttle);
             _ = CompleteAsync(pending, move);
         }
         // Moves take their own transactions with their own lock order (LocationMoves); the next
         // batch need not wait for them.
     }
 
-    private async Task<IReadOnlySet<long>> UpdateInPlaceAsync(List<LocationUpdate> rows, TimeSpan throttle)
+    private async Task<bool> MoveAsync(LocationUpdate update, TimeSpan throttle)
+    {
+        if (await locations.MoveAsync(update, throttle, CancellationToken.None) is not { } move)
+            return false;
+        await FollowAsync(() => index.MoveAsync(move, CancellationToken.None));
+        return true;
+    }
+
+    /// <summary>Writes the index after a commit; a failure only costs a draw until the member's next update.</summary>
+    private async Task FollowAsync(Func<Task> write)
+    {
+        try
+        {
+            await write();
+        }
+        catch (Exception exception) when (exception is RedisException or TimeoutException)
+        {
+            LogIndexFailed(exception.GetType().Name);
+        }
+    }
+
+    private async Task<StoredInPlace> UpdateInPlaceAsync(List<LocationUpdate> rows, TimeSpan throttle)
     {
         for (var attempt = 1; ; attempt++)
         {
@@ -131,6 +159,9 @@ public sealed partial class LocationWriter(LocationRepository locations, IOption
 
     [LoggerMessage(Level = LogLevel.Information, Message = "A batch of {Count} location updates lost a lock conflict ({Error}) on attempt {Attempt}; writing it again")]
     private partial void LogRetry(MySqlErrorCode error, int count, int attempt);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "The cell index could not follow a location write ({Error}); the next update repairs it")]
+    private partial void LogIndexFailed(string error);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "A batch of {Count} location updates could not be stored; every request of it fails")]
     private partial void LogBatchFailed(Exception exception, int count);

@@ -24,4 +24,15 @@ public sealed class MatchingOptions
     /// </summary>
     [Range(typeof(TimeSpan), "00:00:00", "00:00:00.100")]
     public TimeSpan LocationBatchLinger { get; set; } = TimeSpan.FromMilliseconds(2);
+
+    /// <summary>
+    /// Draw matches from the cell index in Redis (<see cref="CellIndex"/>) instead of MariaDB's
+    /// buckets: two statements per match instead of three (issue 20). Off, the index is neither
+    /// written nor read.
+    /// </summary>
+    public bool CellIndex { get; set; } = true;
+
+    /// <summary>How often a node checks that the cell index is built, and rebuilds it when it is not.</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "00:10:00")]
+    public TimeSpan CellIndexCheckInterval { get; set; } = TimeSpan.FromSeconds(10);
 }

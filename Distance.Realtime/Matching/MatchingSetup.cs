@@ -1,3 +1,4 @@
+using Distance.Data.Locations;
 using Distance.Realtime.RateLimiting;
 
 namespace Distance.Realtime.Matching;
@@ -11,6 +12,10 @@ internal static class MatchingSetup
             .ValidateDataAnnotations()
             .ValidateOnStart();
         services.AddSingleton<LocationWriter>();
+        services.AddSingleton<CellIndex>();
+        // NearbyRepository draws from the index when one is registered (and it answers).
+        services.AddSingleton<ICellIndex>(sp => sp.GetRequiredService<CellIndex>());
+        services.AddHostedService<CellIndexBuilder>();
         return services;
     }
 

@@ -77,6 +77,6 @@ public sealed class LocationWriterTests(DistanceFixture fixture)
         await Assert.ThrowsAsync<MySqlException>(() => writer.UpdateAsync(6, 37.5, 127.0, CancellationToken.None).Within());
     }
 
-    private static LocationWriter Writer(LocationRepository locations, TimeSpan linger) =>
-        new(locations, Options.Create(new MatchingOptions { LocationBatchLinger = linger }), NullLogger<LocationWriter>.Instance);
+    private LocationWriter Writer(LocationRepository locations, TimeSpan linger) =>
+        new(locations, fixture.NodeA.Service<CellIndex>(), Options.Create(new MatchingOptions { LocationBatchLinger = linger }), NullLogger<LocationWriter>.Instance);
 }

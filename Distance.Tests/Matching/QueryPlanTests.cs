@@ -81,6 +81,21 @@ public sealed class QueryPlanTests(DistanceFixture fixture) : IAsyncLifetime
         AssertNoScans(plan);
     }
 
+    [Theory]
+    [InlineData(0, null)]
+    [InlineData(2, "SOGANG")]
+    public async Task MembersDrawnFromTheCellIndexAreKeyLookups(int level, string? school)
+    {
+        var draws = "[" + string.Join(",", Enumerable.Range(0, 12).Select(i => i * 37 + 1)) + "]";
+
+        var plan = await ExplainAsync(NearbyRepository.IndexedCandidatesSql(level), new { me = 3, gender = "female", womens = false, school, draws });
+
+        AssertReads(plan, "l", "PRIMARY");
+        AssertReads(plan, "m", "PRIMARY");
+        AssertReads(plan, "sc", "PRIMARY");
+        AssertNoScans(plan);
+    }
+
     [Fact]
     public async Task TheCallerIsReadByPrimaryKeyWithItsExclusionsAlongside()
     {

@@ -1,5 +1,7 @@
+using Distance.Data.Database;
 using Distance.Data.Locations;
 using Distance.Tests.Infrastructure;
+using MySqlConnector;
 
 namespace Distance.Tests.Matching;
 
@@ -22,8 +24,11 @@ public sealed class RandomDrawTests(DistanceFixture fixture)
         Assert.Equal(women.Order(), seen.Order());
     }
 
-    [Fact]
-    public async Task DrawsFromALargerCrowdAreUniformAndIgnoreMembersWhoDoNotQualify()
+    // From the cell index in Redis (the node's), and from MariaDB's buckets (a repository without the index).
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task DrawsFromALargerCrowdAreUniformAndIgnoreMembersWhoDoNotQualify(bool cellIndex)
     {
         var scene = new MatchingScene(fixture);
         var caller = await scene.MemberAsync(0, "male", "CAU");
@@ -38,7 +43,8 @@ public sealed class RandomDrawTests(DistanceFixture fixture)
             await scene.ExecuteAsync("UPDATE members SET last_active_at = '2020-01-01' WHERE id = @id", new { id = stale.Id });
             await scene.MemberAsync(1_200, "female", "CAU", Random.Shared.Next(360));
         }
-        var nearby = fixture.NodeA.Service<NearbyRepository>();
+        await using var dataSource = new MySqlDataSource(fixture.Settings["Database:ConnectionString"]!);
+        var nearby = cellIndex ? fixture.NodeA.Service<NearbyRepository>() : new NearbyRepository(dataSource, ReadRouting.PrimaryOnly(dataSource));
 
         const int draws = 300;
         var picks = qualifying.ToDictionary(id => id, _ => 0);
