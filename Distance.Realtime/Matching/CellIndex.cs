@@ -62,8 +62,18 @@ public sealed partial class CellIndex(IDatabase redis, IOptions<MatchingOptions>
         return new CellDraw(total, everyone, members);
     }
 
-    public async Task ForgetAsync(CellPool pool, int level, IReadOnlyCollection<IndexedMember> stale, CancellationToken cancellationToken) =>
-        await ApplyAsync(stale.Select(s => (PoolKey(pool, level, s.Cell), (RedisValue)("-" + s.MemberId))).ToList(), cancellationToken);
+    public async Task ForgetAsync(CellPool pool, int level, IReadOnlyCollection<IndexedMember> stale, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await ApplyAsync(stale.Select(s => (PoolKey(pool, level, s.Cell), (RedisValue)("-" + s.MemberId))).ToList(), cancellationToken);
+        }
+        catch (Exception exception) when (exception is RedisException or TimeoutException)
+        {
+            // The match is answered anyway; the next draw that finds these entries tries again.
+            LogForgetFailed(stale.Count, exception.GetType().Name);
+        }
+    }
 
     /// <summary>Asserts the members' entries at their current cells (idempotent): repairs what a lost write left out.</summary>
     public Task PlaceAsync(IReadOnlyCollection<MemberPlacement> placements, CancellationToken cancellationToken) =>
@@ -105,4 +115,7 @@ public sealed partial class CellIndex(IDatabase redis, IOptions<MatchingOptions>
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "The cell index did not answer ({Error}); the draw reads MariaDB's buckets")]
     private partial void LogUnavailable(string error);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Could not remove {Count} stale entries from the cell index ({Error}); a later draw will")]
+    private partial void LogForgetFailed(int count, string error);
 }

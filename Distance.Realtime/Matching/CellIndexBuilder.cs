@@ -31,7 +31,9 @@ public sealed partial class CellIndexBuilder(
                     && await redis.StringSetAsync(LeaseKey, Environment.MachineName, Lease, When.NotExists).WaitAsync(stoppingToken))
                     await RebuildAsync(stoppingToken);
             }
-            catch (Exception exception) when (exception is RedisException or TimeoutException or MySqlConnector.MySqlException)
+            // Whatever fails, the node goes on (an exception here would stop the host) and draws
+            // read the buckets; the next tick tries again.
+            catch (Exception exception) when (!stoppingToken.IsCancellationRequested)
             {
                 LogFailed(exception);
             }

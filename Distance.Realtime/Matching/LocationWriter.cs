@@ -2,7 +2,6 @@ using System.Collections.Concurrent;
 using Distance.Data.Locations;
 using Microsoft.Extensions.Options;
 using MySqlConnector;
-using StackExchange.Redis;
 
 namespace Distance.Realtime.Matching;
 
@@ -122,8 +121,9 @@ public sealed partial class LocationWriter(LocationRepository locations, CellInd
         {
             await write();
         }
-        catch (Exception exception) when (exception is RedisException or TimeoutException)
+        catch (Exception exception)
         {
+            // The update is committed: whatever went wrong with the copy, the request succeeded.
             LogIndexFailed(exception.GetType().Name);
         }
     }
