@@ -16,6 +16,7 @@ public sealed partial class CellIndexBuilder(
 {
     private const string LeaseKey = "cells:building";
     private const int PageSize = 2_000;
+    private const int WritesInFlight = 4;
     private static readonly TimeSpan Lease = TimeSpan.FromMinutes(1);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -45,14 +46,21 @@ public sealed partial class CellIndexBuilder(
     {
         var started = clock.GetTimestamp();
         long after = 0, members = 0;
+        // The next page is read while the last ones are written: MariaDB and Redis work side by side.
+        var writes = new Queue<Task>();
         while (await locations.PlacementsAfterAsync(after, PageSize, cancellationToken) is { Count: > 0 } page)
         {
-            await index.AddAsync(page, cancellationToken);
-            // Still ours: a rebuild longer than the lease must not let a second node start one.
-            await redis.KeyExpireAsync(LeaseKey, Lease).WaitAsync(cancellationToken);
+            writes.Enqueue(index.AddAsync(page, cancellationToken));
+            if (writes.Count >= WritesInFlight)
+            {
+                await writes.Dequeue();
+                // Still ours: a rebuild longer than the lease must not let a second node start one.
+                await redis.KeyExpireAsync(LeaseKey, Lease).WaitAsync(cancellationToken);
+            }
             after = page[^1].MemberId;
             members += page.Count;
         }
+        await Task.WhenAll(writes);
         await redis.StringSetAsync(CellIndex.BuiltKey, clock.GetUtcNow().ToString("O")).WaitAsync(cancellationToken);
         await redis.KeyDeleteAsync(LeaseKey).WaitAsync(cancellationToken);
         LogRebuilt(members, clock.GetElapsedTime(started).TotalSeconds);
