@@ -122,17 +122,11 @@ public sealed partial class WarmUp(
         }
     }
 
-    private Task WhenStartedAsync(CancellationToken cancellationToken)
+    private async Task WhenStartedAsync(CancellationToken cancellationToken)
     {
         var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var registration = lifetime.ApplicationStarted.Register(() => started.TrySetResult());
-        return started.Task.WaitAsync(cancellationToken).ContinueWith(
-            task =>
-            {
-                registration.Dispose();
-                return task;
-            },
-            CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default).Unwrap();
+        using var registration = lifetime.ApplicationStarted.Register(() => started.TrySetResult());
+        await started.Task.WaitAsync(cancellationToken);
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Warm-up finished after {Rounds} rounds in {Milliseconds:F0} ms ({Methods} methods compiled)")]
