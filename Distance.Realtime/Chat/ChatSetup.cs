@@ -1,4 +1,5 @@
 using Distance.Realtime.Connections;
+using Distance.Realtime.Observability;
 using Distance.Realtime.Push;
 using Distance.Realtime.Rooms;
 using Microsoft.AspNetCore.SignalR;
@@ -27,6 +28,7 @@ internal static class ChatSetup
         services.AddSingleton<IOnlineMembers>(sp => sp.GetRequiredService<Presence>());
         services.AddHostedSingleton<RoomSignals>();
         services.AddHostedSingleton<ConnectingRooms>();
+        services.AddSingleton<IWarmUpStep, ChatWarmUp>();
 
         services.AddSingleton<ChatHubFilter>();
         services.AddSignalR().AddHubOptions<ChatHub>(hub => hub.AddFilter<ChatHubFilter>());

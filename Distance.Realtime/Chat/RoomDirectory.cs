@@ -48,6 +48,9 @@ public sealed partial class RoomDirectory(IDatabase redis, RoomRepository rooms,
         }
     }
 
+    /// <summary>Drops the cached entry (the warm-up's rooms that cannot exist); the next lookup reloads it.</summary>
+    public Task ForgetAsync(long roomId) => redis.KeyDeleteAsync(Key(roomId));
+
     private TimeSpan Ttl(RoomAccess? access) => access is null ? MissingTtl : options.Value.RoomCacheTtl;
 
     // "a:12,34" = active with members 12 and 34; "i:34" = inactive, only 34 still in it; "x" = no room.

@@ -9,6 +9,7 @@ namespace Distance.Realtime.Observability;
 internal static class ObservabilitySetup
 {
     private const string ReadyTag = "ready";
+    private const string WarmUpCheck = "warm-up";
 
     public static IServiceCollection AddObservability(this IServiceCollection services)
     {
@@ -41,15 +42,24 @@ internal static class ObservabilitySetup
         // Each GC pause, for a pause p99 (the runtime's metrics only give the total).
         services.AddHostedService(provider => GcPauseListener.Create(provider.GetRequiredService<DistanceMetrics>()));
 
+        // Ready means ready for a surge: the hot paths ran before /health/ready turns 200 (issue 20).
+        services.AddOptions<WarmUpOptions>().BindConfiguration(WarmUpOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<WarmUp>();
+        services.AddHostedService(provider => provider.GetRequiredService<WarmUp>());
+        services.AddSingleton<IWarmUpStep, MariaDbPoolWarmUp>();
+
         services.AddHealthChecks()
             .AddCheck<RedisHealthCheck>("redis", tags: [ReadyTag], timeout: TimeSpan.FromSeconds(2))
-            .AddCheck<MariaDbHealthCheck>("mariadb", tags: [ReadyTag], timeout: TimeSpan.FromSeconds(2));
+            .AddCheck<MariaDbHealthCheck>("mariadb", tags: [ReadyTag], timeout: TimeSpan.FromSeconds(2))
+            .AddCheck<WarmUpHealthCheck>(WarmUpCheck, tags: [ReadyTag]);
         // The same checks, run in the background, feed the distance.health.status gauge.
         services.AddSingleton<IHealthCheckPublisher, HealthMetrics>();
         services.Configure<HealthCheckPublisherOptions>(options =>
         {
             options.Delay = TimeSpan.FromSeconds(1);
             options.Period = TimeSpan.FromSeconds(5);
+            // The gauge and its alert are about dependencies; the warm-up is readiness alone.
+            options.Predicate = check => check.Name != WarmUpCheck;
         });
         return services;
     }
@@ -57,7 +67,18 @@ internal static class ObservabilitySetup
     public static WebApplication MapObservability(this WebApplication app)
     {
         app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
-        app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains(ReadyTag), ResponseWriter = WriteReport });
+        app.MapHealthChecks("/health/ready", new HealthCheckOptions
+        {
+            Predicate = c => c.Tags.Contains(ReadyTag),
+            ResponseWriter = WriteReport,
+            // A warming node is Degraded (logged as a warning per probe, not an error) and not ready.
+            ResultStatusCodes =
+            {
+                [HealthStatus.Healthy] = StatusCodes.Status200OK,
+                [HealthStatus.Degraded] = StatusCodes.Status503ServiceUnavailable,
+                [HealthStatus.Unhealthy] = StatusCodes.Status503ServiceUnavailable,
+            },
+        });
         app.MapPrometheusScrapingEndpoint("/metrics");
         return app;
     }

@@ -34,6 +34,9 @@ public sealed class DistanceFixture : IAsyncLifetime
             ["Push:CollapseWindow"] = "00:00:00.200",
             ["Push:RelayInterval"] = "00:00:00.050",
             ["Push:AllowInsecureEndpoints"] = "true",
+            // Ready at once: the suite's many nodes need no surge, and the warm-up costs seconds of CPU
+            // per node on 2 cores. Observability/WarmUpTests turns it on.
+            ["WarmUp:Enabled"] = "false",
         };
         foreach (var (key, value) in RateLimitSettings.Generous)
             Settings[key] = value;

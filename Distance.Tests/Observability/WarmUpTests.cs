@@ -1,0 +1,156 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Distance.Realtime.Observability;
+using Distance.Tests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using MySqlConnector;
+using StackExchange.Redis;
+
+namespace Distance.Tests.Observability;
+
+/// <summary>
+/// Ready means ready for a surge (issue 20): /health/ready stays 503 until the warm-up has run the
+/// hot paths, the warm-up can neither hang nor fail the boot, and the real warm-up (the chat send
+/// path and the MariaDB pool) leaves no row and no lasting Redis key behind.
+/// </summary>
+[Collection(nameof(WarmUpCollection))]
+public sealed class WarmUpTests(DistanceFixture fixture)
+{
+    private static readonly Dictionary<string, string?> Warm = new()
+    {
+        ["WarmUp:Enabled"] = "true",
+        ["WarmUp:MinRounds"] = "20",
+        // Other collections' nodes compile in this process too, so the JIT may never go quiet here.
+        ["WarmUp:Timeout"] = "00:00:05",
+        ["Logging:LogLevel:Distance.Realtime.Observability.WarmUp"] = "Information",
+    };
+
+    [Fact]
+    public async Task ReadinessIs503UntilTheWarmUpHasRunThen200()
+    {
+        var gate = new GateStep();
+        await using var node = fixture.StartNode(Warm, services => services.AddSingleton<IWarmUpStep>(gate));
+        using var client = node.CreateClient();
+        await gate.Entered.Task.Within();
+
+        var warming = await client.GetAsync("/health/ready").Within();
+        var report = await warming.Content.ReadFromJsonAsync<JsonElement>().Within();
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, warming.StatusCode);
+        Assert.Equal("Degraded", report.GetProperty("checks").GetProperty("warm-up").GetString());
+        Assert.Equal("Healthy", report.GetProperty("checks").GetProperty("mariadb").GetString());
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/health/live").Within()).StatusCode);
+
+        gate.Open.SetResult();
+        await Eventually.UntilAsync(async () => (await client.GetAsync("/health/ready")).StatusCode == HttpStatusCode.OK);
+        Assert.True(gate.Rounds >= 20, $"ready after {gate.Rounds} rounds");
+        Assert.True(gate.CleanedUp);
+    }
+
+    [Fact]
+    public async Task AFailingAndAHangingStepNeitherFailNorHoldTheBoot()
+    {
+        var logs = new CapturedLogs();
+        var settings = new Dictionary<string, string?>(Warm) { ["WarmUp:Timeout"] = "00:00:01" };
+        await using var node = fixture.StartNode(settings, services =>
+        {
+            services.AddSingleton<ILoggerProvider>(logs);
+            services.AddSingleton<IWarmUpStep, FailingStep>();
+            services.AddSingleton<IWarmUpStep, HangingStep>();
+        });
+        using var client = node.CreateClient();
+
+        await Eventually.UntilAsync(async () => (await client.GetAsync("/health/ready")).StatusCode == HttpStatusCode.OK, TimeSpan.FromSeconds(5));
+
+        Assert.Contains(logs.Entries, e => e.Level == LogLevel.Warning && e.Message.Contains(nameof(FailingStep)) && e.Exception is InvalidOperationException);
+        Assert.Contains(logs.Entries, e => e.Message.Contains("ran out of time"));
+    }
+
+    [Fact]
+    public async Task TheWarmUpRunsTheChatPathAndLeavesNoRowAndNoLastingKey()
+    {
+        _ = fixture.NodeA; // migrates the fixture's database; its warm-up is off
+        var rowsBefore = await RowCountsAsync();
+        var logs = new CapturedLogs();
+
+        await using var node = fixture.StartNode(Warm, services => services.AddSingleton<ILoggerProvider>(logs));
+        using var client = node.CreateClient();
+        await Eventually.UntilAsync(async () => (await client.GetAsync("/health/ready")).StatusCode == HttpStatusCode.OK, TimeSpan.FromSeconds(15));
+
+        var finished = Assert.Single(logs.Entries, e => e.Category == typeof(WarmUp).FullName && e.Message.StartsWith("Warm-up finished"));
+        Assert.DoesNotContain(logs.Entries, e => e.Category == typeof(WarmUp).FullName && e.Level >= LogLevel.Warning);
+        Assert.Matches(@"after (\d{3,}|[2-9]\d) rounds", finished.Message);
+        Assert.Equal(rowsBefore, await RowCountsAsync());
+        // The room cache's "no such room" entries are removed; the rate-limit bucket of the
+        // warm-up's member id expires like every bucket.
+        await using var redis = await ConnectionMultiplexer.ConnectAsync(TestServices.RedisConnection);
+        var keys = redis.GetServer(redis.GetEndPoints()[0]).Keys(pattern: fixture.KeyPrefix + "*").ToList();
+        Assert.DoesNotContain(keys, k => k.ToString().Contains(long.MaxValue.ToString()));
+        foreach (var key in keys.Where(k => k.ToString().Contains("warm-up")))
+            Assert.NotNull(await redis.GetDatabase().KeyTimeToLiveAsync(key));
+    }
+
+    /// <summary>Every table of the fixture's database and its exact row count.</summary>
+    private async Task<Dictionary<string, long>> RowCountsAsync()
+    {
+        await using var connection = new MySqlConnection(fixture.Settings["Database:ConnectionString"]);
+        await connection.OpenAsync();
+        var tables = new List<string>();
+        await using (var list = new MySqlCommand("SELECT table_name FROM information_schema.tables WHERE table_schema = DATABASE() AND table_type = 'BASE TABLE'", connection))
+        await using (var reader = await list.ExecuteReaderAsync())
+            while (await reader.ReadAsync())
+                tables.Add(reader.GetString(0));
+        var counts = new Dictionary<string, long>();
+        foreach (var table in tables)
+        {
+            await using var count = new MySqlCommand($"SELECT COUNT(*) FROM `{table}`", connection);
+            counts[table] = Convert.ToInt64(await count.ExecuteScalarAsync());
+        }
+        Assert.Contains("messages", counts.Keys);
+        return counts;
+    }
+
+    /// <summary>Holds the first round until the test opens it; counts rounds.</summary>
+    private sealed class GateStep : IWarmUpStep
+    {
+        private int rounds;
+
+        public TaskCompletionSource Entered { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        public TaskCompletionSource Open { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        public int Rounds => Volatile.Read(ref rounds);
+        public bool CleanedUp { get; private set; }
+
+        public async Task RoundAsync(CancellationToken cancellationToken)
+        {
+            Entered.TrySetResult();
+            await Open.Task.WaitAsync(cancellationToken);
+            Interlocked.Increment(ref rounds);
+        }
+
+        public Task CleanUpAsync(CancellationToken cancellationToken)
+        {
+            CleanedUp = true;
+            return Task.CompletedTask;
+        }
+    }
+
+    private sealed class FailingStep : IWarmUpStep
+    {
+        public Task RoundAsync(CancellationToken cancellationToken) => throw new InvalidOperationException("broken on purpose");
+
+        public Task CleanUpAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    }
+
+    /// <summary>Ignores its token: only the warm-up's timeout gets the node past it.</summary>
+    private sealed class HangingStep : IWarmUpStep
+    {
+        public Task RoundAsync(CancellationToken cancellationToken) => Task.Delay(Timeout.Infinite, CancellationToken.None);
+
+        public Task CleanUpAsync(CancellationToken cancellationToken) => Task.Delay(Timeout.Infinite, CancellationToken.None);
+    }
+}
+
+[CollectionDefinition(nameof(WarmUpCollection))]
+public sealed class WarmUpCollection : ICollectionFixture<DistanceFixture>;
