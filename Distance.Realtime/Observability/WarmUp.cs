@@ -68,9 +68,10 @@ public sealed partial class WarmUp(
         finally
         {
             await CleanUpAsync();
+            // Logged before readiness can turn 200, so whoever sees the node ready finds the line.
+            LogFinished(rounds, Stopwatch.GetElapsedTime(started).TotalMilliseconds, JitInfo.GetCompiledMethodCount() - compiledBefore);
             done = true;
         }
-        LogFinished(rounds, Stopwatch.GetElapsedTime(started).TotalMilliseconds, JitInfo.GetCompiledMethodCount() - compiledBefore);
     }
 
     /// <summary>Rounds of every step until a pause compiles at most <see cref="WarmUpOptions.QuietMethods"/> methods.</summary>
