@@ -35,7 +35,7 @@ public interface ICellIndex
     /// are at most <paramref name="everyoneAtMost"/>, else <paramref name="draws"/> uniform draws.
     /// Null when the index cannot answer (not built yet, or unreachable): the caller reads MariaDB.
     /// </summary>
-    Task<CellDraw?> DrawAsync(CellPool pool, int level, IReadOnlyCollection<long> cells, int draws, long everyoneAtMost,
+    Task<CellDraw?> DrawAsync(CellPool pool, int level, IReadOnlyList<long> cells, int draws, long everyoneAtMost,
         CancellationToken cancellationToken);
 
     /// <summary>Takes entries out that the draw found stale: the member is no longer in that cell (or gone).</summary>

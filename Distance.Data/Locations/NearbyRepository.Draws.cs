@@ -70,12 +70,12 @@ public sealed partial class NearbyRepository
         private readonly Caller caller;
         private readonly CellPool pool;
         private readonly int level;
-        private readonly IReadOnlyCollection<long> cells;
+        private readonly IReadOnlyList<long> cells;
         private readonly CellDraw first;
         private readonly CancellationToken cancellationToken;
         private readonly List<IndexedMember> stale = [];
 
-        private IndexDraws(ICellIndex index, NearbyQuery query, Caller caller, int level, IReadOnlyCollection<long> cells, CellDraw first,
+        private IndexDraws(ICellIndex index, NearbyQuery query, Caller caller, int level, IReadOnlyList<long> cells, CellDraw first,
             CancellationToken cancellationToken)
         {
             (this.index, this.query, this.caller, this.level, this.cells, this.first, this.cancellationToken) =
@@ -88,7 +88,7 @@ public sealed partial class NearbyRepository
 
         /// <summary>The first round's draws (or everyone, when that is cheaper); null when the index cannot answer.</summary>
         public static async Task<IndexDraws?> StartAsync(ICellIndex index, NearbyQuery query, Caller caller, int level,
-            IReadOnlyCollection<long> cells, int draws, CancellationToken cancellationToken)
+            IReadOnlyList<long> cells, int draws, CancellationToken cancellationToken)
         {
             var first = await index.DrawAsync(Pool(query, caller), level, cells, draws, 2L * draws, cancellationToken);
             return first is null ? null : new IndexDraws(index, query, caller, level, cells, first, cancellationToken);

@@ -25,7 +25,7 @@ public sealed partial class CellIndex(IDatabase redis, IOptions<MatchingOptions>
     /// <summary>False when Matching:CellIndex is off: nothing is written, and no draw is answered.</summary>
     public bool Enabled => options.Value.CellIndex;
 
-    public async Task<CellDraw?> DrawAsync(CellPool pool, int level, IReadOnlyCollection<long> cells, int draws, long everyoneAtMost,
+    public async Task<CellDraw?> DrawAsync(CellPool pool, int level, IReadOnlyList<long> cells, int draws, long everyoneAtMost,
         CancellationToken cancellationToken)
     {
         if (!Enabled)
@@ -56,9 +56,8 @@ public sealed partial class CellIndex(IDatabase redis, IOptions<MatchingOptions>
         var total = (long)reply[0];
         var everyone = (long)reply[1] == 1;
         var members = new IndexedMember[(reply.Length - 2) / 2];
-        var cellList = cells as IReadOnlyList<long> ?? cells.ToList();
         for (var m = 0; m < members.Length; m++)
-            members[m] = new IndexedMember(long.Parse((string)reply[3 + 2 * m]!, CultureInfo.InvariantCulture), cellList[(int)reply[2 + 2 * m] - 1]);
+            members[m] = new IndexedMember(long.Parse((string)reply[3 + 2 * m]!, CultureInfo.InvariantCulture), cells[(int)reply[2 + 2 * m] - 1]);
         return new CellDraw(total, everyone, members);
     }
 
@@ -86,9 +85,6 @@ public sealed partial class CellIndex(IDatabase redis, IOptions<MatchingOptions>
         var enter = Keys(move.After).Select(key => (key, (RedisValue)move.After.MemberId));
         return ApplyAsync(leave.Concat(enter).ToList(), cancellationToken);
     }
-
-    /// <summary>Adds the members of a rebuild's page.</summary>
-    internal Task AddAsync(IReadOnlyCollection<MemberPlacement> placements, CancellationToken cancellationToken) => PlaceAsync(placements, cancellationToken);
 
     private async Task ApplyAsync(IReadOnlyList<(RedisKey Key, RedisValue Change)> changes, CancellationToken cancellationToken)
     {

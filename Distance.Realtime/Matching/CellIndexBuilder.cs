@@ -50,7 +50,7 @@ public sealed partial class CellIndexBuilder(
         var writes = new Queue<Task>();
         while (await locations.PlacementsAfterAsync(after, PageSize, cancellationToken) is { Count: > 0 } page)
         {
-            writes.Enqueue(index.AddAsync(page, cancellationToken));
+            writes.Enqueue(index.PlaceAsync(page, cancellationToken));
             if (writes.Count >= WritesInFlight)
             {
                 await writes.Dequeue();
