@@ -12,7 +12,10 @@ public sealed class DevTokens(DevelopmentTokens minter)
 {
     private static readonly TimeSpan Lifetime = TimeSpan.FromHours(6);
     private readonly ConcurrentDictionary<long, string> tokens = new();
-    private readonly Func<long, string> mint = id => minter.Issue(id, loginId: 1, Lifetime); // one delegate, not one per call
+    // One login per member, as after a real sign-in: with one login id shared by every member, the
+    // node's per-login index held all connections in one array, rebuilt on each connect (issue 20's
+    // storm measured that, not the server). One delegate, not one per call.
+    private readonly Func<long, string> mint = id => minter.Issue(id, loginId: id, Lifetime);
 
     public static DevTokens FromFile(string path)
     {
