@@ -1,16 +1,14 @@
 using System.Diagnostics;
 using System.Globalization;
-using Distance.Client;
 using Distance.Contracts;
 using Distance.Load.Chat;
 using Distance.Load.Common;
-using Microsoft.AspNetCore.SignalR.Client;
 
 namespace Distance.Load.Connections;
 
 /// <summary>
 /// N idle authenticated hub connections of members first..first+N-1, alternating between the
-/// nodes: reports the connect rate, holds them for a while (scripts/bench-connections.sh samples
+/// nodes: reports the connect rate and the driver's CPU per connect, holds them for a while (scripts/bench-connections.sh samples
 /// the nodes' memory meanwhile), then checks every one is still connected. One process holds at
 /// most ~19,000 sockets (the open-file limit): run several with different --first for more.
 /// </summary>
@@ -22,6 +20,8 @@ public static class ConnectionsCommand
           --parallel P           handshakes in flight at once (default 64)
           --hold S               seconds to hold the idle connections (default 30)
           --key PATH             signing key (default .local/jwt-signing.key of the repository)
+          --client raw|signalr   raw (default): a WebSocket and the JSON handshake, ~10x cheaper for
+                                 the driver; signalr: the reference client's full HubConnection
         """;
 
     public static async Task<int> RunAsync(Arguments args)
@@ -30,13 +30,23 @@ public static class ConnectionsCommand
         var first = args.Integer("first", 1);
         var urls = args.String("urls", "http://127.0.0.1:5701,http://127.0.0.1:5702").Split(',');
         var tokens = DevTokens.FromFile(args.String("key", RepoFiles.SigningKeyPath()));
-        var connections = new ChatClient[count];
+        var raw = args.String("client", "raw") switch
+        {
+            "raw" => true,
+            "signalr" => false,
+            var other => throw new ArgumentException($"--client must be raw or signalr, not {other}"),
+        };
+        var connections = new IIdleConnection[count];
         for (var i = 0; i < count; i++)
         {
             var member = (long)first + i;
-            connections[i] = ChatPairs.Build(urls[i % urls.Length] + ChatHubNames.Path, () => Task.FromResult<string?>(tokens.For(member)));
+            var hub = urls[i % urls.Length] + ChatHubNames.Path;
+            connections[i] = raw
+                ? new RawHubConnection(new Uri(hub), tokens.For(member))
+                : new ClientIdleConnection(ChatPairs.Build(hub, () => Task.FromResult<string?>(tokens.For(member))));
         }
         long failed = 0;
+        var cpu = CpuTimes.Start([]);
         var clock = Stopwatch.StartNew();
         using var gate = new SemaphoreSlim(args.Integer("parallel", 64));
         await Task.WhenAll(connections.Select(async connection =>
@@ -47,9 +57,11 @@ public static class ConnectionsCommand
                 using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
                 await connection.StartAsync(timeout.Token);
             }
-            catch (Exception)
+            catch (Exception exception)
             {
-                Interlocked.Increment(ref failed);
+                // The first failure says why; the rest are counted.
+                if (Interlocked.Increment(ref failed) == 1)
+                    Console.Error.WriteLine($"first failed connect: {exception.GetType().Name}: {exception.Message}");
             }
             finally
             {
@@ -57,11 +69,12 @@ public static class ConnectionsCommand
             }
         }));
         var elapsed = clock.Elapsed.TotalSeconds;
+        cpu.Stop();
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"connected {count - failed} of {count} (members {first}..{first + count - 1}) in {elapsed:F1} s = {(count - failed) / elapsed:F0}/s, failed {failed}"));
+            $"connected {count - failed} of {count} (members {first}..{first + count - 1}) in {elapsed:F1} s = {(count - failed) / elapsed:F0}/s, failed {failed}; {cpu.Report(clock.Elapsed, count - failed)}"));
         Console.Out.Flush();
         await Task.Delay(TimeSpan.FromSeconds(args.Number("hold", 30)));
-        var alive = connections.Count(c => c.Connection.State == HubConnectionState.Connected);
+        var alive = connections.Count(c => c.IsConnected);
         Console.WriteLine($"still connected after the hold: {alive} of {count}");
         using var closing = new SemaphoreSlim(256);
         await Task.WhenAll(connections.Select(async connection =>
