@@ -8,9 +8,10 @@ namespace Distance.Load.Connections;
 
 /// <summary>
 /// N idle authenticated hub connections of members first..first+N-1, alternating between the
-/// nodes: reports the connect rate and the driver's CPU per connect, holds them for a while (scripts/bench-connections.sh samples
-/// the nodes' memory meanwhile), then checks every one is still connected. One process holds at
-/// most ~19,000 sockets (the open-file limit): run several with different --first for more.
+/// nodes: reports the connect rate and the driver's CPU per connect, holds them for a while
+/// (scripts/bench-connections.sh samples the nodes' memory meanwhile), then checks every one is
+/// still connected. One process holds at most ~19,000 sockets (the open-file limit): run several
+/// with different --first for more.
 /// </summary>
 public static class ConnectionsCommand
 {
@@ -20,7 +21,7 @@ public static class ConnectionsCommand
           --parallel P           handshakes in flight at once (default 64)
           --hold S               seconds to hold the idle connections (default 30)
           --key PATH             signing key (default .local/jwt-signing.key of the repository)
-          --client raw|signalr   raw (default): a WebSocket and the JSON handshake, ~10x cheaper for
+          --client raw|signalr   raw (default): a WebSocket and the JSON handshake, ~4x cheaper for
                                  the driver; signalr: the reference client's full HubConnection
         """;
 
