@@ -16,7 +16,7 @@ internal static class ConnectionsSetup
         services.AddOptions<RealtimeOptions>().BindConfiguration(RealtimeOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         var realtime = configuration.GetSection(RealtimeOptions.Section).Get<RealtimeOptions>() ?? new RealtimeOptions();
 
-        services.AddSignalR(hub =>
+        var signalR = services.AddSignalR(hub =>
             {
                 hub.MaximumReceiveMessageSize = realtime.MaximumReceiveMessageSize;
                 hub.StatefulReconnectBufferSize = realtime.StatefulReconnectBufferSize;
@@ -25,19 +25,16 @@ internal static class ConnectionsSetup
                 hub.AddFilter<ConnectionQuota>();
             })
             .AddJsonProtocol()
-            .AddMessagePackProtocol()
-            .AddStackExchangeRedis(redis =>
-            {
-                // The backplane shares the multiplexer's settings and the deployment's prefix.
-                var options = configuration.GetSection(RedisOptions.Section).Get<RedisOptions>() ?? new RedisOptions();
-                redis.Configuration = RedisSetup.Configure(options);
-                redis.Configuration.ChannelPrefix = RedisChannel.Literal(options.KeyPrefix + "signalr:");
-            });
-
-        // The backplane's own multiplexer follows a Sentinel promotion like the node's (SentinelFollower).
-        services.AddOptions<Microsoft.AspNetCore.SignalR.StackExchangeRedis.RedisOptions>()
-            .PostConfigure<SentinelFollower>((backplane, follower) => backplane.ConnectionFactory = async log =>
-                follower.Follow(await ConnectionMultiplexer.ConnectAsync(backplane.Configuration, log), "backplane"));
+            .AddMessagePackProtocol();
+        if (realtime.Backplane == RealtimeBackplane.SignalR)
+        {
+            AddSignalRBackplane(signalR, services, configuration);
+        }
+        else
+        {
+            services.AddSingleton<ClusterBus>();
+            services.AddSingleton(typeof(HubLifetimeManager<>), typeof(ClusterBusLifetimeManager<>));
+        }
 
         // Registered after the framework's protocols: the resolver keeps the last one of each name.
         services.AddSingleton<IHubProtocol>(sp => new ContractErrorProtocol(ActivatorUtilities.CreateInstance<JsonHubProtocol>(sp)));
@@ -48,6 +45,21 @@ internal static class ConnectionsSetup
         services.AddSingleton<ConnectionQuota>();
         services.AddHostedService(sp => sp.GetRequiredService<MemberDisconnects>());
         return services;
+    }
+
+    private static void AddSignalRBackplane(ISignalRServerBuilder signalR, IServiceCollection services, IConfiguration configuration)
+    {
+        signalR.AddStackExchangeRedis(redis =>
+        {
+            // The backplane shares the multiplexer's settings and the deployment's prefix.
+            var options = configuration.GetSection(RedisOptions.Section).Get<RedisOptions>() ?? new RedisOptions();
+            redis.Configuration = RedisSetup.Configure(options);
+            redis.Configuration.ChannelPrefix = RedisChannel.Literal(options.KeyPrefix + "signalr:");
+        });
+        // The backplane's own multiplexer follows a Sentinel promotion like the node's (SentinelFollower).
+        services.AddOptions<Microsoft.AspNetCore.SignalR.StackExchangeRedis.RedisOptions>()
+            .PostConfigure<SentinelFollower>((backplane, follower) => backplane.ConnectionFactory = async log =>
+                follower.Follow(await ConnectionMultiplexer.ConnectAsync(backplane.Configuration, log), "backplane"));
     }
 
     /// <summary>Middleware of hub connections; before authentication, so a stopping node refuses hub connections cheaply.</summary>

@@ -36,7 +36,23 @@ public sealed class RealtimeOptions
     [Range(0, 16 * 1024 * 1024)]
     public long StatefulReconnectBufferSize { get; set; } = 32 * 1024;
 
+    /// <summary>
+    /// How hub sends cross nodes: <see cref="RealtimeBackplane.ClusterBus"/> (one Redis
+    /// subscription per node; every node reads every send) or <see cref="RealtimeBackplane.SignalR"/>
+    /// (SignalR's Redis backplane: subscriptions per connection, member and group; ~10 KB more per
+    /// held connection, but a node reads only what is for its connections — for many nodes).
+    /// Every node of a deployment must use the same one.
+    /// </summary>
+    [EnumDataType(typeof(RealtimeBackplane))]
+    public RealtimeBackplane Backplane { get; set; } = RealtimeBackplane.ClusterBus;
+
     /// <summary>Live hub connections one member may hold across all nodes; a further one closes the oldest.</summary>
     [Range(1, 100)]
     public int MaxConnectionsPerMember { get; set; } = 5;
+}
+
+public enum RealtimeBackplane
+{
+    ClusterBus,
+    SignalR,
 }
