@@ -8,6 +8,10 @@
 #   COLD=1 scripts/bench-chat.sh      # the cold surge: per run, fresh nodes, and as soon as both are
 #                                     # ready and the clients connected, 3,000 msg/s with no warm-up
 #                                     # and no baseline; the whole run counts, also per 5-s window
+#   COLD=1 TARGET=baseline scripts/bench-chat.sh   # the same cold surge against the bare SignalR hub
+#                                     # (fresh baseline hosts per run, no nodes): the machine's floor
+#   CLIENT=signalr scripts/bench-chat.sh   # the driver's members on the reference client (ChatClient)
+#                                          # instead of the raw JSON hub protocol (default: raw)
 set -euo pipefail
 source "$(dirname "$0")/env.sh"
 source "$(dirname "$0")/bench-lib.sh"
@@ -25,6 +29,9 @@ DURATION="${DURATION:-20}"
 WARMUP="${WARMUP:-5}"
 TIMELINE="${TIMELINE:-0}"
 REPEAT="${REPEAT:-1}"
+CLIENT="${CLIENT:-raw}"
+TARGET="${TARGET:-chat}"
+[ "$TARGET" = chat ] || { [ "$TARGET" = baseline ] && [ "$COLD" = 1 ]; } || { echo "TARGET=baseline needs COLD=1" >&2; exit 2; }
 BASELINE_PORT="${BASELINE_PORT:-5710}"
 OUT_DIR="$REPO_ROOT/load/out"
 CSV="${CSV:-$OUT_DIR/chat-$(date -u +%Y%m%dT%H%M%S).csv}"
@@ -50,36 +57,53 @@ dotnet publish load/Distance.Baseline -c Release -o "$LOCAL_DIR/baseline" -nolog
 log "seeding $PAIRS rooms into $LOAD_DB"
 "${driver[@]}" chat --seed --pairs "$PAIRS" --connection "$db_connection"
 
-log "starting 2 nodes from port $((DISTANCE_BASE_PORT + 1))"
-bash scripts/cluster.sh up 2 >/dev/null
+# The bare baseline hosts: fresh processes, whose pids go into baseline_pids.
+start_baseline() {
+  local i
+  for i in 1 2; do
+    log "starting the baseline host on $((BASELINE_PORT + i))"
+    (cd "$LOCAL_DIR/baseline" && Redis="$(local_redis_connection)" ChannelPrefix="load-baseline:" \
+      exec dotnet Distance.Baseline.dll --urls "http://127.0.0.1:$((BASELINE_PORT + i))" >"$LOCAL_DIR/baseline-$i.log" 2>&1) &
+    baseline_pids+=($!)
+  done
+  for i in 1 2; do
+    for _ in $(seq 300); do curl -fsS -o /dev/null "http://127.0.0.1:$((BASELINE_PORT + i))/health" 2>/dev/null && break; sleep 0.1; done
+  done
+}
+stop_baseline() {
+  local pid
+  bench_stop "${baseline_pids[@]}"
+  for pid in "${baseline_pids[@]}"; do while kill -0 "$pid" 2>/dev/null; do sleep 0.1; done; done
+  baseline_pids=()
+}
+
+# TARGET=baseline (cold only): the bare hub alone, what SignalR and Redis do cold on this machine.
+[ "$TARGET" = baseline ] || { log "starting 2 nodes from port $((DISTANCE_BASE_PORT + 1))"; bash scripts/cluster.sh up 2 >/dev/null; }
 baseline_urls=""
-[ "$COLD" = 1 ] || baseline_urls="http://127.0.0.1:$((BASELINE_PORT + 1)),http://127.0.0.1:$((BASELINE_PORT + 2))"
-for i in 1 2; do
-  [ "$COLD" = 1 ] && break
-  log "starting the baseline host on $((BASELINE_PORT + i))"
-  (cd "$LOCAL_DIR/baseline" && Redis="$(local_redis_connection)" ChannelPrefix="load-baseline:" \
-    exec dotnet Distance.Baseline.dll --urls "http://127.0.0.1:$((BASELINE_PORT + i))" >"$LOCAL_DIR/baseline-$i.log" 2>&1) &
-  baseline_pids+=($!)
-done
-for i in 1 2; do
-  [ "$COLD" = 1 ] && break
-  for _ in $(seq 300); do curl -fsS -o /dev/null "http://127.0.0.1:$((BASELINE_PORT + i))/health" 2>/dev/null && break; sleep 0.1; done
-done
+if [ "$COLD" != 1 ] || [ "$TARGET" = baseline ]; then
+  baseline_urls="http://127.0.0.1:$((BASELINE_PORT + 1)),http://127.0.0.1:$((BASELINE_PORT + 2))"
+  start_baseline
+fi
 
 for run in $(seq "$REPEAT"); do
   if [ "$COLD" = 1 ] && [ "$run" -gt 1 ]; then
-    log "restarting the nodes: every cold run starts from fresh processes"
-    bash scripts/cluster.sh down >/dev/null
-    bash scripts/cluster.sh up 2 >/dev/null
+    log "restarting the $TARGET hosts: every cold run starts from fresh processes"
+    if [ "$TARGET" = baseline ]; then
+      stop_baseline; start_baseline
+    else
+      bash scripts/cluster.sh down >/dev/null
+      bash scripts/cluster.sh up 2 >/dev/null
+    fi
   fi
   pids="$(bench_node_pids)${baseline_pids[0]:+,${baseline_pids[0]},${baseline_pids[1]}}"
+  pids="${pids#,}"
   service_pids="$(bench_service_pids)"
   pids="$pids${service_pids:+,$service_pids}"
   log "run $run/$REPEAT: $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg); rates $RATES, ${DURATION}s each after ${WARMUP}s warm-up"
   "${driver[@]}" chat --pairs "$PAIRS" --connection "$db_connection" \
     --urls "http://127.0.0.1:$((DISTANCE_BASE_PORT + 1)),http://127.0.0.1:$((DISTANCE_BASE_PORT + 2))" \
-    ${baseline_urls:+--baseline-urls "$baseline_urls"} --timeline "$TIMELINE" \
-    --rates "$RATES" --duration "$DURATION" --warmup "$WARMUP" --pids "$pids" --csv "$CSV" --label "${LABEL:-run}$run"
+    ${baseline_urls:+--baseline-urls "$baseline_urls"} --timeline "$TIMELINE" $([ "$TARGET" = baseline ] && echo --baseline-only) \
+    --rates "$RATES" --duration "$DURATION" --warmup "$WARMUP" --pids "$pids" --csv "$CSV" --label "${LABEL:-run}$run" --client "$CLIENT"
 done
 
 echo

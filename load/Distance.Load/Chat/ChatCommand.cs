@@ -16,6 +16,7 @@ public static class ChatCommand
           --pairs N              rooms, each of two members on different nodes (default 1000)
           --urls A,B             the two Distance nodes (default http://127.0.0.1:5701,http://127.0.0.1:5702)
           --baseline-urls A,B    the two bare baseline hosts (default none: Distance only)
+          --baseline-only        only the baseline hosts (with --baseline-urls): the cold surge's floor
           --rates R1,R2          offered messages per second (default 500,1000,2000)
           --duration S           measured seconds per rate (default 20); --warmup S before each (default 5)
           --timeline S           also print the delivery latency per S-second window of each measured phase
@@ -24,6 +25,8 @@ public static class ChatCommand
           --key PATH             signing key (default .local/jwt-signing.key of the repository)
           --pids P1,P2           processes whose CPU time to report per phase
           --csv PATH             append one line per phase; --label L names the run in it
+          --client raw|signalr   raw (default): the JSON hub protocol over a bare WebSocket, a fraction of the
+                                 reference client's CPU per message; signalr: the reference client (ChatClient)
         """;
 
     public const string DefaultConnection = "Server=127.0.0.1;Port=3307;User ID=root;Database=distance_load";
@@ -49,6 +52,12 @@ public static class ChatCommand
         if (csv.Length > 0 && !File.Exists(csv))
             await File.WriteAllTextAsync(csv, CsvHeader + "\n");
 
+        var raw = args.String("client", "raw") switch
+        {
+            "raw" => true,
+            "signalr" => false,
+            var other => throw new ArgumentException($"--client must be raw or signalr, not {other}"),
+        };
         var urls = args.String("urls", "http://127.0.0.1:5701,http://127.0.0.1:5702").Split(',');
         var tokens = DevTokens.FromFile(args.String("key", RepoFiles.SigningKeyPath()));
         var targets = new List<(string Name, ChatPairs Pairs)>();
@@ -57,10 +66,11 @@ public static class ChatCommand
         {
             var b = baselineUrls.Split(',');
             targets.Add(("baseline", await ChatPairs.ConnectAsync(pairs,
-                room => ChatPairs.Build($"{b[0]}/hubs/echo?member={2 * room - 1}&room={room}", null),
-                room => ChatPairs.Build($"{b[1]}/hubs/echo?member={2 * room}&room={room}", null), 50)));
+                room => ChatPairs.Create($"{b[0]}/hubs/echo?member={2 * room - 1}&room={room}", null, raw),
+                room => ChatPairs.Create($"{b[1]}/hubs/echo?member={2 * room}&room={room}", null, raw), 50)));
         }
-        targets.Add(("chat", await ChatPairs.ConnectDistanceAsync(pairs, urls, tokens)));
+        if (!args.Flag("baseline-only"))
+            targets.Add(("chat", await ChatPairs.ConnectDistanceAsync(pairs, urls, tokens, raw)));
 
         foreach (var rate in rates)
         {

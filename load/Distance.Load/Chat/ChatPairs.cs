@@ -18,7 +18,7 @@ public sealed record Harvested(Dictionary<long, long> AckedByRoom, long Acked, l
 /// arrives (no reordering, no SyncRoom, no reconnect): the driver measures the server's own
 /// duplicates and losses.
 /// </summary>
-public sealed class ChatPairs(IReadOnlyList<ChatClient> first, IReadOnlyList<ChatClient> second) : IAsyncDisposable
+public sealed class ChatPairs(IReadOnlyList<IChatLoadClient> first, IReadOnlyList<IChatLoadClient> second) : IAsyncDisposable
 {
     private readonly ConcurrentDictionary<Guid, Pending> pending = new();
     private long sequence;
@@ -46,14 +46,14 @@ public sealed class ChatPairs(IReadOnlyList<ChatClient> first, IReadOnlyList<Cha
 
     public long Duplicates;
 
-    public static async Task<ChatPairs> ConnectAsync(int pairs, Func<int, ChatClient> firstOf, Func<int, ChatClient> secondOf, int parallel)
+    public static async Task<ChatPairs> ConnectAsync(int pairs, Func<int, IChatLoadClient> firstOf, Func<int, IChatLoadClient> secondOf, int parallel)
     {
-        var a = new ChatClient[pairs];
-        var b = new ChatClient[pairs];
+        var a = new IChatLoadClient[pairs];
+        var b = new IChatLoadClient[pairs];
         var clock = Stopwatch.StartNew();
         using var gate = new SemaphoreSlim(parallel);
         ChatPairs? self = null;
-        var handlers = new List<(ChatClient, long)>();
+        var handlers = new List<(IChatLoadClient, long)>();
         for (var room = 1; room <= pairs; room++)
         {
             a[room - 1] = firstOf(room);
@@ -63,13 +63,13 @@ public sealed class ChatPairs(IReadOnlyList<ChatClient> first, IReadOnlyList<Cha
         }
         self = new ChatPairs(a, b);
         foreach (var (client, member) in handlers)
-            client.MessageReceived += m => self.OnReceived(member, m);
+            client.MessageReceived += (sender, clientMessageId) => self.OnReceived(member, sender, clientMessageId);
         await Task.WhenAll(handlers.Select(async h =>
         {
             await gate.WaitAsync();
             try
             {
-                await h.Item1.StartAsync();
+                await h.Item1.StartAsync(CancellationToken.None);
             }
             finally
             {
@@ -81,11 +81,16 @@ public sealed class ChatPairs(IReadOnlyList<ChatClient> first, IReadOnlyList<Cha
     }
 
     /// <summary>The Distance hub: member 2k-1 of room k on the first node, 2k on the second, with development tokens.</summary>
-    public static Task<ChatPairs> ConnectDistanceAsync(int pairs, IReadOnlyList<string> urls, DevTokens tokens) => ConnectAsync(pairs,
-        room => Build(urls[0] + ChatHubNames.Path, () => Task.FromResult<string?>(tokens.For(2L * room - 1))),
-        room => Build(urls[1] + ChatHubNames.Path, () => Task.FromResult<string?>(tokens.For(2L * room))), 50);
+    public static Task<ChatPairs> ConnectDistanceAsync(int pairs, IReadOnlyList<string> urls, DevTokens tokens, bool raw) => ConnectAsync(pairs,
+        room => Create(urls[0] + ChatHubNames.Path, tokens.For(2L * room - 1), raw),
+        room => Create(urls[1] + ChatHubNames.Path, tokens.For(2L * room), raw), 50);
 
-    /// <summary>A raw client: WebSockets without negotiation, events as they arrive, no reconnect.</summary>
+    /// <summary>A connection by the raw client (<see cref="RawChatClient"/>) or by the reference client.</summary>
+    public static IChatLoadClient Create(string url, string? token, bool raw) => raw
+        ? new RawChatClient(new Uri(url), token)
+        : new SignalRChatLoadClient(Build(url, token is null ? null : () => Task.FromResult<string?>(token)));
+
+    /// <summary>The reference client, bare: WebSockets without negotiation, events as they arrive, no reconnect.</summary>
     public static ChatClient Build(string url, Func<Task<string?>>? token) => new(new Uri(url), new ChatClientOptions
     {
         SkipNegotiation = true,
@@ -95,10 +100,10 @@ public sealed class ChatPairs(IReadOnlyList<ChatClient> first, IReadOnlyList<Cha
         StatefulReconnect = false,
     });
 
-    private void OnReceived(long member, ChatMessage message)
+    private void OnReceived(long member, long? sender, string? clientMessageId)
     {
         // Every connection of both members gets the message; only the other member's delivery counts.
-        if (message.SenderId == member || message.ClientMessageId is null || !Guid.TryParse(message.ClientMessageId, out var id))
+        if (sender == member || clientMessageId is null || !Guid.TryParse(clientMessageId, out var id))
             return;
         if (!pending.TryGetValue(id, out var entry))
             return;

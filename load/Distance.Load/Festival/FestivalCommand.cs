@@ -82,8 +82,8 @@ public static class FestivalCommand
         // Member 2k-1 on the first node, 2k on the second (the same node twice if only one is given).
         var hubs = urls.Select(u => new Uri(u, "/hubs/chat").ToString()).ToList();
         await using var chat = await ChatPairs.ConnectAsync(members / 2,
-            room => ChatPairs.Build(hubs[0], () => Task.FromResult<string?>(tokens.For(2L * room - 1))),
-            room => ChatPairs.Build(hubs[^1], () => Task.FromResult<string?>(tokens.For(2L * room))), 50);
+            room => ChatPairs.Create(hubs[0], tokens.For(2L * room - 1), raw: false),
+            room => ChatPairs.Create(hubs[^1], tokens.For(2L * room), raw: false), 50);
 
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"festival x{multiple:0.##}: {httpRate:F0} HTTP requests/s ({FestivalMix.Describe(shares)}) over {string.Join(" and ", urls.Select(u => u.GetLeftPart(UriPartial.Authority)))}; " +
             $"{chatRate:F1} chat messages/s among {members} connected members ({members / 2} rooms, every message across nodes); " +

@@ -56,7 +56,7 @@ public static class SoakCommand
             await File.WriteAllTextAsync(csv, NodeSampler.CsvHeader + "\n");
 
         var tokens = DevTokens.FromFile(args.String("key", RepoFiles.SigningKeyPath()));
-        await using var chat = await ChatPairs.ConnectDistanceAsync(pairs, urls, tokens);
+        await using var chat = await ChatPairs.ConnectDistanceAsync(pairs, urls, tokens, raw: false);
         using var sampler = new NodeSampler(urls, pids, csv, label, rate);
         var phase = "warmup";
         using var stopSampling = new CancellationTokenSource();
