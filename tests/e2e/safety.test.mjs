@@ -244,10 +244,17 @@ test('the page subscribes to Web Push, the worker pushes through the push servic
   }));
   await cdp.send('ServiceWorker.enable');
   await cdp.send('ServiceWorker.deliverPushMessage', { origin: nodeA, registrationId: await registrationId, data: JSON.stringify(push.payload) });
-  const notifications = await page.waitForFunction(async () => {
-    const shown = await (await navigator.serviceWorker.ready).getNotifications();
-    return shown.length ? shown.map(({ title, body, tag, data }) => ({ title, body, tag, data })) : null;
-  }, undefined, { polling: 200 }).then(handle => handle.jsonValue());
+  // Polled inside the page: waitForFunction takes an async predicate's promise itself as truthy
+  // and would answer at once, before the worker has shown anything.
+  const notifications = await page.evaluate(async () => {
+    const registration = await navigator.serviceWorker.ready;
+    for (const deadline = Date.now() + 15_000; Date.now() < deadline; await new Promise(resolve => setTimeout(resolve, 200))) {
+      const shown = await registration.getNotifications();
+      if (shown.length)
+        return shown.map(({ title, body, tag, data }) => ({ title, body, tag, data }));
+    }
+    return null;
+  });
   assert.deepEqual(notifications, [{
     title: push.payload.title, body: push.payload.body, tag: `room-${room.roomId}`, data: { url: `/?room=${room.roomId}` },
   }]);
