@@ -48,9 +48,11 @@ public sealed record BusMessage(BusKind Kind, IReadOnlyList<string> Targets, IRe
         return buffer.ToArray();
     }
 
+    /// <summary>The payloads are slices of <paramref name="bytes"/>, not copies: every node reads every send.</summary>
     public static BusMessage FromBytes(byte[] bytes)
     {
-        using var reader = new BinaryReader(new MemoryStream(bytes));
+        var stream = new MemoryStream(bytes);
+        using var reader = new BinaryReader(stream);
         var kind = (BusKind)reader.ReadByte();
         var targets = ReadStrings(reader);
         var excluded = ReadStrings(reader);
@@ -58,7 +60,9 @@ public sealed record BusMessage(BusKind Kind, IReadOnlyList<string> Targets, IRe
         for (var i = 0; i < payloads.Length; i++)
         {
             var name = reader.ReadString();
-            payloads[i] = new SerializedMessage(name, reader.ReadBytes(reader.ReadInt32()));
+            var length = reader.ReadInt32();
+            payloads[i] = new SerializedMessage(name, bytes.AsMemory((int)stream.Position, length));
+            stream.Seek(length, SeekOrigin.Current);
         }
         return new BusMessage(kind, targets, excluded, payloads);
     }
