@@ -9,7 +9,8 @@
 #                                     # ready and the clients connected, 3,000 msg/s with no warm-up
 #                                     # and no baseline; the whole run counts, also per 5-s window
 #   COLD=1 TARGET=baseline scripts/bench-chat.sh   # the same cold surge against the bare SignalR hub
-#                                     # (fresh baseline hosts per run, no nodes): the machine's floor
+#                                     # (fresh baseline hosts per run, no nodes): the machine's floor;
+#                                     # BASELINE_ENV="DOTNET_TieredCompilation=0" sets the hosts' runtime
 #   CLIENT=signalr scripts/bench-chat.sh   # the driver's members on the reference client (ChatClient)
 #                                          # instead of the raw JSON hub protocol (default: raw)
 set -euo pipefail
@@ -62,8 +63,9 @@ start_baseline() {
   local i
   for i in 1 2; do
     log "starting the baseline host on $((BASELINE_PORT + i))"
+    # shellcheck disable=SC2086 # BASELINE_ENV is a list of NAME=value words
     (cd "$LOCAL_DIR/baseline" && Redis="$(local_redis_connection)" ChannelPrefix="load-baseline:" \
-      exec dotnet Distance.Baseline.dll --urls "http://127.0.0.1:$((BASELINE_PORT + i))" >"$LOCAL_DIR/baseline-$i.log" 2>&1) &
+      exec env ${BASELINE_ENV:-} dotnet Distance.Baseline.dll --urls "http://127.0.0.1:$((BASELINE_PORT + i))" >"$LOCAL_DIR/baseline-$i.log" 2>&1) &
     baseline_pids+=($!)
   done
   for i in 1 2; do
