@@ -2,6 +2,7 @@ using Distance.Load.Chat;
 using Distance.Load.Common;
 using Distance.Load.Connections;
 using Distance.Load.Festival;
+using Distance.Load.Floor;
 using Distance.Load.Matching;
 using Distance.Load.Push;
 using Distance.Load.Seed;
@@ -18,6 +19,7 @@ var commands = new Dictionary<string, (string Help, Func<Arguments, Task<int>> R
     ["festival"] = (FestivalCommand.Help, FestivalCommand.RunAsync),
     ["statements"] = (StatementCostCommand.Help, StatementCostCommand.RunAsync),
     ["push"] = (PushCommand.Help, PushCommand.RunAsync),
+    ["floor"] = (FloorCommand.Help, FloorCommand.RunAsync),
 };
 
 if (args.Length == 0 || !commands.TryGetValue(args[0], out var command))

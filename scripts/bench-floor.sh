@@ -1,0 +1,72 @@
+#!/usr/bin/env bash
+# The per-request floor (docs/benchmarks.md "What a request costs, layer by layer"): one node on its
+# own small database, the bare baseline host beside it, and load/Distance.Load `floor` at one offered
+# rate against one path per layer, from the bare host's health check to an authenticated MariaDB
+# read. Reports latency and the CPU per request of the host, MariaDB and Redis. Stops all it started.
+#   scripts/bench-floor.sh            # RATE=1000 DURATION=20 WARMUP=10; override with the environment
+#   LAYERS="me rooms" scripts/bench-floor.sh   # some of: bare pipeline limit me rooms (default all)
+set -euo pipefail
+source "$(dirname "$0")/env.sh"
+source "$(dirname "$0")/bench-lib.sh"
+cd "$REPO_ROOT"
+
+export DISTANCE_BASE_PORT="${DISTANCE_BASE_PORT:-5800}"
+FLOOR_DB="${FLOOR_DB:-distance_floor_bench}"   # never the development or test databases
+RATE="${RATE:-1000}"
+DURATION="${DURATION:-20}"
+WARMUP="${WARMUP:-10}"
+BASELINE_PORT="${BASELINE_PORT:-5810}"
+LAYERS=" ${LAYERS:-bare pipeline limit me rooms} "
+
+bench_env "$FLOOR_DB" "floor_bench:"
+bench_raise_rate_limits
+# Anonymous requests all come from 127.0.0.1: one bucket, raised like the members' ones.
+export RateLimiting__Anonymous__TokenLimit=100000 RateLimiting__Anonymous__TokensPerPeriod=100000
+baseline_pid=""
+cleanup() {
+  set +e
+  [ -n "$baseline_pid" ] && bench_stop "$baseline_pid"
+  bash scripts/cluster.sh down
+  bench_drop "$FLOOR_DB"
+}
+trap cleanup EXIT
+
+log "building the load driver and the baseline host"
+bench_build_driver
+dotnet publish load/Distance.Baseline -c Release -o "$LOCAL_DIR/baseline" -nologo -v quiet -clp:ErrorsOnly >/dev/null
+# Members 1 and 2 share room 1: /api/me and /api/rooms read real rows.
+"${driver[@]}" chat --seed --pairs 10 --connection "$(local_mariadb_connection "$FLOOR_DB")" >/dev/null
+
+log "starting 1 node on $((DISTANCE_BASE_PORT + 1)) and the baseline host on $BASELINE_PORT"
+bash scripts/cluster.sh up 1 >/dev/null
+(cd "$LOCAL_DIR/baseline" && Redis="$(local_redis_connection)" ChannelPrefix="floor-baseline:" \
+  exec dotnet Distance.Baseline.dll --urls "http://127.0.0.1:$BASELINE_PORT" >"$LOCAL_DIR/baseline-floor.log" 2>&1) &
+baseline_pid=$!
+for _ in $(seq 300); do curl -fsS -o /dev/null "http://127.0.0.1:$BASELINE_PORT/health" 2>/dev/null && break; sleep 0.1; done
+
+node="http://127.0.0.1:$((DISTANCE_BASE_PORT + 1))"
+services="$(bench_service_pids)"
+node_pids="$(bench_node_pids)${services:+,$services}"
+log "load: $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg); $RATE requests/s, ${DURATION}s after ${WARMUP}s"
+run() { "${driver[@]}" floor --rate "$RATE" --duration "$DURATION" --warmup "$WARMUP" "$@"; }
+layer() { [[ "$LAYERS" == *" $1 "* ]]; }
+if layer bare; then
+  echo "# the bare host (Kestrel, one minimal-API endpoint, nothing else)"
+  run --url "http://127.0.0.1:$BASELINE_PORT" --path /health --pids "$baseline_pid"
+fi
+if layer pipeline; then
+  echo "# the node's pipeline, no Redis or MariaDB (health checks are exempt from the limits)"
+  run --url "$node" --path /health/live --pids "$node_pids"
+fi
+if layer limit; then
+  echo "# + the global limit (one token-bucket script in Redis), anonymous; a 404 (no Web Push key is configured)"
+  run --url "$node" --path /api/push/webpush-key --pids "$node_pids"
+fi
+if layer me; then
+  echo "# + a member's token (JWT, the revocation check in Redis), the member's limit, one MariaDB read"
+  run --url "$node" --path /api/me --member 1 --pids "$node_pids"
+fi
+if layer rooms; then
+  echo "# the same for the room list (one statement)"
+  run --url "$node" --path /api/rooms --member 1 --pids "$node_pids"
+fi
