@@ -31,23 +31,30 @@ public sealed class RoomRepository(MySqlDataSource dataSource)
     // The opponent is the other room_members row: deleting a member deletes its rows, so a
     // deleted opponent shows as null while one who merely left still shows. Its public profile
     // comes along (m, sc: the columns of PublicProfileRepository), so a page is one statement.
-    private const string SummariesSql = $"""
+    // The page is chosen from narrow rows (room id and activity), then only its rooms are joined
+    // to the wide columns, and the page's few rows are put in order by the caller: sorting the
+    // joined rows in SQL needs a temporary table, which MariaDB builds on disk (Aria) whenever it
+    // holds TEXT or JSON columns, for every list (docs/benchmarks.md "The room list").
+    internal const string SummariesSql = $"""
         SELECT r.id AS RoomId, r.status AS Status, o.member_id AS OpponentId, r.last_seq AS LastSeq, me.read_seq AS ReadSeq,
                r.exchanges AS Exchanges, me.phone_consent AS MyConsent, o.phone_consent AS OpponentConsent,
                r.created_at AS CreatedAt, r.last_activity_at AS LastActivityAt,
                lm.room_id AS MessageRoomId, lm.seq AS MessageSeq, lm.sender_id AS MessageSenderId, lm.kind AS MessageKind,
                lm.text AS MessageText, lm.sent_at AS MessageSentAt, lm.client_message_id AS MessageClientMessageId,
                {PublicProfileRepository.Columns}
-        FROM room_members me
-        JOIN rooms r ON r.id = me.room_id
+        FROM (SELECT r.id, r.last_activity_at
+              FROM room_members me
+              JOIN rooms r ON r.id = me.room_id
+              WHERE me.member_id = @memberId AND (me.left_at IS NULL OR @includeLeft) AND (@roomId IS NULL OR r.id = @roomId)
+                AND (@beforeAt IS NULL OR (r.last_activity_at, r.id) < (@beforeAt, @beforeId))
+              ORDER BY r.last_activity_at DESC, r.id DESC
+              LIMIT @limit) page
+        STRAIGHT_JOIN rooms r ON r.id = page.id
+        STRAIGHT_JOIN room_members me ON me.room_id = page.id AND me.member_id = @memberId
         LEFT JOIN room_members o ON o.room_id = r.id AND o.member_id <> me.member_id
         LEFT JOIN messages lm ON lm.room_id = r.id AND lm.seq = r.last_seq
         LEFT JOIN members m ON m.id = o.member_id
         LEFT JOIN schools sc ON sc.code = m.school_code
-        WHERE me.member_id = @memberId AND (me.left_at IS NULL OR @includeLeft) AND (@roomId IS NULL OR r.id = @roomId)
-          AND (@beforeAt IS NULL OR (r.last_activity_at, r.id) < (@beforeAt, @beforeId))
-        ORDER BY r.last_activity_at DESC, r.id DESC
-        LIMIT @limit
         """;
 
     private const string CursorSql = """
@@ -108,7 +115,8 @@ public sealed class RoomRepository(MySqlDataSource dataSource)
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         var rows = await connection.QueryAsync<SummaryRow>(new CommandDefinition(
             SummariesSql, new { memberId, roomId, includeLeft, beforeAt, beforeId, limit }, cancellationToken: cancellationToken));
-        return rows.Select(r => r.ToSummary()).ToList();
+        // The statement's order is the page's (SummariesSql), restored here on at most a page of rows.
+        return rows.Select(r => r.ToSummary()).OrderByDescending(r => r.LastActivityAt).ThenByDescending(r => r.RoomId).ToList();
     }
 
     private sealed class SummaryRow
