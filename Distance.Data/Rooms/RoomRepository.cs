@@ -34,7 +34,7 @@ public sealed class RoomRepository(MySqlDataSource dataSource)
     // The page is chosen from narrow rows (room id and activity), then only its rooms are joined
     // to the wide columns, and the page's few rows are put in order by the caller: sorting the
     // joined rows in SQL needs a temporary table, which MariaDB builds on disk (Aria) whenever it
-    // holds TEXT or JSON columns, for every list (docs/benchmarks.md "The room list").
+    // holds TEXT or JSON columns, for every list (docs/benchmarks.md "What a request costs, layer by layer, and the room list").
     internal const string SummariesSql = $"""
         SELECT r.id AS RoomId, r.status AS Status, o.member_id AS OpponentId, r.last_seq AS LastSeq, me.read_seq AS ReadSeq,
                r.exchanges AS Exchanges, me.phone_consent AS MyConsent, o.phone_consent AS OpponentConsent,
