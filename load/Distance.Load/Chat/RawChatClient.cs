@@ -19,8 +19,6 @@ namespace Distance.Load.Chat;
 /// </summary>
 public sealed class RawChatClient(Uri hub, string? token) : IChatLoadClient
 {
-    private static readonly byte[] Ping = "{\"type\":6}\u001e"u8.ToArray();
-
     private readonly ConcurrentDictionary<long, TaskCompletionSource> pending = new();
     // A WebSocket takes one send at a time.
     private readonly SemaphoreSlim sending = new(1, 1);
@@ -239,7 +237,7 @@ public sealed class RawChatClient(Uri hub, string? token) : IChatLoadClient
     {
         try
         {
-            await SendAsync(socket, Ping, stop.Token);
+            await SendAsync(socket, RawWebSocket.Ping, stop.Token);
         }
         catch (Exception)
         {
@@ -249,18 +247,7 @@ public sealed class RawChatClient(Uri hub, string? token) : IChatLoadClient
 
     public async ValueTask DisposeAsync()
     {
-        try
-        {
-            if (socket?.State == WebSocketState.Open)
-            {
-                using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));
-                await socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, null, timeout.Token);
-            }
-        }
-        catch (Exception)
-        {
-            // The server may already have gone; closing is best effort.
-        }
+        await RawWebSocket.CloseQuietlyAsync(socket);
         await stop.CancelAsync();
         await loop.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         socket?.Dispose();

@@ -18,6 +18,9 @@ public static class RawWebSocket
     /// <summary>The record separator that ends every message of SignalR's JSON protocol.</summary>
     public const byte Separator = 0x1e;
 
+    /// <summary>The JSON protocol's ping, which also resets the server's client timeout.</summary>
+    public static readonly byte[] Ping = "{\"type\":6}\u001e"u8.ToArray();
+
     private static readonly byte[] Handshake = Encoding.UTF8.GetBytes("{\"protocol\":\"json\",\"version\":1}\u001e");
 
     /// <summary>
@@ -52,6 +55,23 @@ public static class RawWebSocket
         {
             socket.Dispose();
             throw;
+        }
+    }
+
+    /// <summary>Closes our side if it is still open, within five seconds; best effort (the server may already have gone).</summary>
+    public static async Task CloseQuietlyAsync(WebSocket? socket)
+    {
+        try
+        {
+            if (socket?.State == WebSocketState.Open)
+            {
+                using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+                await socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, null, timeout.Token);
+            }
+        }
+        catch (Exception)
+        {
+            // The server may already have gone; closing is best effort.
         }
     }
 

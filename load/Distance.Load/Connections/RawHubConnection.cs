@@ -1,6 +1,5 @@
 using System.Buffers;
 using System.Net.WebSockets;
-using System.Text;
 using Distance.Load.Common;
 
 namespace Distance.Load.Connections;
@@ -14,8 +13,6 @@ namespace Distance.Load.Connections;
 /// </summary>
 public sealed class RawHubConnection(Uri hub, string token) : IIdleConnection
 {
-    private static readonly byte[] Ping = Encoding.UTF8.GetBytes("{\"type\":6}\u001e");
-
     private WebSocket? socket;
     private readonly CancellationTokenSource stop = new();
     private Task loop = Task.CompletedTask;
@@ -46,7 +43,7 @@ public sealed class RawHubConnection(Uri hub, string token) : IIdleConnection
                 if (text.IndexOf("\"type\":7"u8) >= 0)
                     break;
                 if (text.IndexOf("\"type\":6"u8) >= 0)
-                    await socket.SendAsync(Ping, WebSocketMessageType.Text, true, stop.Token);
+                    await socket.SendAsync(RawWebSocket.Ping, WebSocketMessageType.Text, true, stop.Token);
             }
         }
         catch (Exception) when (stop.IsCancellationRequested || socket.State != WebSocketState.Open)
@@ -61,18 +58,7 @@ public sealed class RawHubConnection(Uri hub, string token) : IIdleConnection
 
     public async ValueTask DisposeAsync()
     {
-        try
-        {
-            if (socket?.State == WebSocketState.Open)
-            {
-                using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));
-                await socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, null, timeout.Token);
-            }
-        }
-        catch (Exception)
-        {
-            // The server may already have gone; closing is best effort.
-        }
+        await RawWebSocket.CloseQuietlyAsync(socket);
         await stop.CancelAsync();
         await loop.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         socket?.Dispose();
