@@ -11,6 +11,9 @@
 #   COLD=1 TARGET=baseline scripts/bench-chat.sh   # the same cold surge against the bare SignalR hub
 #                                     # (fresh baseline hosts per run, no nodes): the machine's floor;
 #                                     # BASELINE_ENV="DOTNET_TieredCompilation=0" sets the hosts' runtime
+#   COLD=1 WARM_DRIVER=15 scripts/bench-chat.sh   # the cold surge with a warm driver: it first runs 15 s
+#                                     # against bare baseline hosts that are not measured, then surges the
+#                                     # fresh nodes (or, with TARGET=baseline, the fresh measured baseline hosts)
 #   CLIENT=signalr scripts/bench-chat.sh   # the driver's members on the reference client (ChatClient)
 #                                          # instead of the raw JSON hub protocol (default: raw)
 set -euo pipefail
@@ -32,6 +35,7 @@ TIMELINE="${TIMELINE:-0}"
 REPEAT="${REPEAT:-1}"
 CLIENT="${CLIENT:-raw}"
 TARGET="${TARGET:-chat}"
+WARM_DRIVER="${WARM_DRIVER:-0}"
 [ "$TARGET" = chat ] || { [ "$TARGET" = baseline ] && [ "$COLD" = 1 ]; } || { echo "TARGET=baseline needs COLD=1" >&2; exit 2; }
 BASELINE_PORT="${BASELINE_PORT:-5710}"
 OUT_DIR="$REPO_ROOT/load/out"
@@ -43,9 +47,10 @@ db_connection="$(local_mariadb_connection "$LOAD_DB")"
 bench_raise_rate_limits
 
 baseline_pids=()
+warm_pids=()
 cleanup() {
   set +e
-  bench_stop "${baseline_pids[@]}"
+  bench_stop "${baseline_pids[@]}" "${warm_pids[@]}"
   bash scripts/cluster.sh down
   bench_drop "$LOAD_DB"
 }
@@ -72,6 +77,20 @@ start_baseline() {
     for _ in $(seq 300); do curl -fsS -o /dev/null "http://127.0.0.1:$((BASELINE_PORT + i))/health" 2>/dev/null && break; sleep 0.1; done
   done
 }
+# With TARGET=baseline the driver warms up on a second pair of bare hosts, never measured.
+warm_urls=""
+start_warm_hosts() {
+  local i
+  for i in 3 4; do
+    (cd "$LOCAL_DIR/baseline" && Redis="$(local_redis_connection)" ChannelPrefix="load-warm:" \
+      exec dotnet Distance.Baseline.dll --urls "http://127.0.0.1:$((BASELINE_PORT + i))" >"$LOCAL_DIR/baseline-$i.log" 2>&1) &
+    warm_pids+=($!)
+  done
+  for i in 3 4; do
+    for _ in $(seq 300); do curl -fsS -o /dev/null "http://127.0.0.1:$((BASELINE_PORT + i))/health" 2>/dev/null && break; sleep 0.1; done
+  done
+  warm_urls="http://127.0.0.1:$((BASELINE_PORT + 3)),http://127.0.0.1:$((BASELINE_PORT + 4))"
+}
 stop_baseline() {
   local pid
   bench_stop "${baseline_pids[@]}"
@@ -82,7 +101,8 @@ stop_baseline() {
 # TARGET=baseline (cold only): the bare hub alone, what SignalR and Redis do cold on this machine.
 [ "$TARGET" = baseline ] || { log "starting 2 nodes from port $((DISTANCE_BASE_PORT + 1))"; bash scripts/cluster.sh up 2 >/dev/null; }
 baseline_urls=""
-if [ "$COLD" != 1 ] || [ "$TARGET" = baseline ]; then
+[ "$TARGET" = baseline ] && [ "$WARM_DRIVER" != 0 ] && start_warm_hosts
+if [ "$COLD" != 1 ] || [ "$TARGET" = baseline ] || [ "$WARM_DRIVER" != 0 ]; then
   baseline_urls="http://127.0.0.1:$((BASELINE_PORT + 1)),http://127.0.0.1:$((BASELINE_PORT + 2))"
   start_baseline
 fi
@@ -105,7 +125,8 @@ for run in $(seq "$REPEAT"); do
   "${driver[@]}" chat --pairs "$PAIRS" --connection "$db_connection" \
     --urls "http://127.0.0.1:$((DISTANCE_BASE_PORT + 1)),http://127.0.0.1:$((DISTANCE_BASE_PORT + 2))" \
     ${baseline_urls:+--baseline-urls "$baseline_urls"} --timeline "$TIMELINE" $([ "$TARGET" = baseline ] && echo --baseline-only) \
-    --rates "$RATES" --duration "$DURATION" --warmup "$WARMUP" --pids "$pids" --csv "$CSV" --label "${LABEL:-run}$run" --client "$CLIENT"
+    --rates "$RATES" --duration "$DURATION" --warmup "$WARMUP" --pids "$pids" --csv "$CSV" --label "${LABEL:-run}$run" --client "$CLIENT" \
+    $([ "$WARM_DRIVER" != 0 ] && echo --warm-driver "$WARM_DRIVER") ${warm_urls:+--warm-urls "$warm_urls"}
 done
 
 echo

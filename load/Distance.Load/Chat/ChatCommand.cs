@@ -17,6 +17,9 @@ public static class ChatCommand
           --urls A,B             the two Distance nodes (default http://127.0.0.1:5701,http://127.0.0.1:5702)
           --baseline-urls A,B    the two bare baseline hosts (default none: Distance only)
           --baseline-only        only the baseline hosts (with --baseline-urls): the cold surge's floor
+          --warm-driver S        first run this driver S seconds at the first rate against other hosts, unmeasured, and close
+                                 those connections: a cold surge measures cold servers, not a cold driver. The hosts: --warm-urls A,B
+                                 (bare baseline hosts that are not measured), else the --baseline-urls hosts, which are then not measured
           --rates R1,R2          offered messages per second (default 500,1000,2000)
           --duration S           measured seconds per rate (default 20); --warmup S before each (default 5)
           --timeline S           also print the delivery latency per S-second window of each measured phase
@@ -61,14 +64,22 @@ public static class ChatCommand
         var urls = args.String("urls", "http://127.0.0.1:5701,http://127.0.0.1:5702").Split(',');
         var tokens = DevTokens.FromFile(args.String("key", RepoFiles.SigningKeyPath()));
         var targets = new List<(string Name, ChatPairs Pairs)>();
-        var baselineUrls = args.String("baseline-urls", "");
-        if (baselineUrls.Length > 0)
+        var baselineUrls = args.String("baseline-urls", "").Split(',', StringSplitOptions.RemoveEmptyEntries);
+        var warmDriver = TimeSpan.FromSeconds(args.Number("warm-driver", 0));
+        var warmUrls = args.String("warm-urls", "").Split(',', StringSplitOptions.RemoveEmptyEntries);
+        var baselineWarms = warmDriver > TimeSpan.Zero && warmUrls.Length == 0;
+        if (warmDriver > TimeSpan.Zero)
         {
-            var b = baselineUrls.Split(',');
-            targets.Add(("baseline", await ChatPairs.ConnectAsync(pairs,
-                room => ChatPairs.Create($"{b[0]}/hubs/echo?member={2 * room - 1}&room={room}", null, raw),
-                room => ChatPairs.Create($"{b[1]}/hubs/echo?member={2 * room}&room={room}", null, raw), 50)));
+            // The driver's own first seconds (JIT, its pools) are no part of the servers' surge: spent on hosts not measured.
+            if (baselineWarms && (baselineUrls.Length == 0 || args.Flag("baseline-only")))
+                throw new ArgumentException("--warm-driver needs hosts that are not measured: --warm-urls, or --baseline-urls without --baseline-only");
+            var hosts = baselineWarms ? baselineUrls : warmUrls;
+            await using var warming = await ConnectBaselineAsync(pairs, hosts, raw);
+            await PhaseAsync(warming, "warm-up", rates[0], warmDriver, connectionString, pids, null, label, measured: false, null);
+            Console.WriteLine($"driver warmed for {warmDriver.TotalSeconds:0} s at {rates[0]}/s against {string.Join(" and ", hosts)}");
         }
+        if (baselineUrls.Length > 0 && !baselineWarms)
+            targets.Add(("baseline", await ConnectBaselineAsync(pairs, baselineUrls, raw)));
         if (!args.Flag("baseline-only"))
             targets.Add(("chat", await ChatPairs.ConnectDistanceAsync(pairs, urls, tokens, raw)));
 
@@ -85,6 +96,11 @@ public static class ChatCommand
             await target.DisposeAsync();
         return 0;
     }
+
+    private static Task<ChatPairs> ConnectBaselineAsync(int pairs, string[] urls, bool raw) =>
+        ChatPairs.ConnectAsync(pairs,
+            room => ChatPairs.Create($"{urls[0]}/hubs/echo?member={2 * room - 1}&room={room}", null, raw),
+            room => ChatPairs.Create($"{urls[1]}/hubs/echo?member={2 * room}&room={room}", null, raw), 50);
 
     private static async Task PhaseAsync(ChatPairs target, string name, double rate, TimeSpan duration, string connectionString,
         IReadOnlyList<int> pids, string? csv, string label, bool measured, TimeSpan? timeline)
