@@ -58,7 +58,7 @@ trap cleanup EXIT
 
 log "building the load driver and the baseline host"
 bench_build_driver
-dotnet publish load/Distance.Baseline -c Release -o "$LOCAL_DIR/baseline" -nologo -v quiet -clp:ErrorsOnly >/dev/null
+bench_build_baseline
 
 log "seeding $PAIRS rooms into $LOAD_DB"
 "${driver[@]}" chat --seed --pairs "$PAIRS" --connection "$db_connection"
@@ -69,26 +69,20 @@ start_baseline() {
   for i in 1 2; do
     log "starting the baseline host on $((BASELINE_PORT + i))"
     # shellcheck disable=SC2086 # BASELINE_ENV is a list of NAME=value words
-    (cd "$LOCAL_DIR/baseline" && Redis="$(local_redis_connection)" ChannelPrefix="load-baseline:" \
-      exec env ${BASELINE_ENV:-} dotnet Distance.Baseline.dll --urls "http://127.0.0.1:$((BASELINE_PORT + i))" >"$LOCAL_DIR/baseline-$i.log" 2>&1) &
-    baseline_pids+=($!)
+    bench_start_baseline "$((BASELINE_PORT + i))" load-baseline: ${BASELINE_ENV:-}
+    baseline_pids+=("$bench_baseline_pid")
   done
-  for i in 1 2; do
-    for _ in $(seq 300); do curl -fsS -o /dev/null "http://127.0.0.1:$((BASELINE_PORT + i))/health" 2>/dev/null && break; sleep 0.1; done
-  done
+  bench_wait_baseline "$((BASELINE_PORT + 1))" "$((BASELINE_PORT + 2))"
 }
 # With TARGET=baseline the driver warms up on a second pair of bare hosts, never measured.
 warm_urls=""
 start_warm_hosts() {
   local i
   for i in 3 4; do
-    (cd "$LOCAL_DIR/baseline" && Redis="$(local_redis_connection)" ChannelPrefix="load-warm:" \
-      exec dotnet Distance.Baseline.dll --urls "http://127.0.0.1:$((BASELINE_PORT + i))" >"$LOCAL_DIR/baseline-$i.log" 2>&1) &
-    warm_pids+=($!)
+    bench_start_baseline "$((BASELINE_PORT + i))" load-warm:
+    warm_pids+=("$bench_baseline_pid")
   done
-  for i in 3 4; do
-    for _ in $(seq 300); do curl -fsS -o /dev/null "http://127.0.0.1:$((BASELINE_PORT + i))/health" 2>/dev/null && break; sleep 0.1; done
-  done
+  bench_wait_baseline "$((BASELINE_PORT + 3))" "$((BASELINE_PORT + 4))"
   warm_urls="http://127.0.0.1:$((BASELINE_PORT + 3)),http://127.0.0.1:$((BASELINE_PORT + 4))"
 }
 stop_baseline() {

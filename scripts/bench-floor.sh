@@ -33,16 +33,15 @@ trap cleanup EXIT
 
 log "building the load driver and the baseline host"
 bench_build_driver
-dotnet publish load/Distance.Baseline -c Release -o "$LOCAL_DIR/baseline" -nologo -v quiet -clp:ErrorsOnly >/dev/null
+bench_build_baseline
 # Members 1 and 2 share room 1: /api/me and /api/rooms read real rows.
 "${driver[@]}" chat --seed --pairs 10 --connection "$(local_mariadb_connection "$FLOOR_DB")" >/dev/null
 
 log "starting 1 node on $((DISTANCE_BASE_PORT + 1)) and the baseline host on $BASELINE_PORT"
 bash scripts/cluster.sh up 1 >/dev/null
-(cd "$LOCAL_DIR/baseline" && Redis="$(local_redis_connection)" ChannelPrefix="floor-baseline:" \
-  exec dotnet Distance.Baseline.dll --urls "http://127.0.0.1:$BASELINE_PORT" >"$LOCAL_DIR/baseline-floor.log" 2>&1) &
-baseline_pid=$!
-for _ in $(seq 300); do curl -fsS -o /dev/null "http://127.0.0.1:$BASELINE_PORT/health" 2>/dev/null && break; sleep 0.1; done
+bench_start_baseline "$BASELINE_PORT" floor-baseline:
+baseline_pid=$bench_baseline_pid
+bench_wait_baseline "$BASELINE_PORT"
 
 node="http://127.0.0.1:$((DISTANCE_BASE_PORT + 1))"
 services="$(bench_service_pids)"

@@ -31,6 +31,28 @@ bench_build_driver() {
   driver=(dotnet load/Distance.Load/bin/Release/net10.0/Distance.Load.dll)
 }
 
+# bench_build_baseline: publishes the bare baseline host (load/Distance.Baseline) for bench_start_baseline.
+bench_build_baseline() {
+  dotnet publish load/Distance.Baseline -c Release -o "$LOCAL_DIR/baseline" -nologo -v quiet -clp:ErrorsOnly >/dev/null
+}
+
+# bench_start_baseline PORT CHANNEL_PREFIX [NAME=value...]: starts a bare baseline host on PORT with its
+# Redis channels under CHANNEL_PREFIX and the given runtime settings; its pid is left in bench_baseline_pid.
+# bench_wait_baseline PORT...: waits (up to 30 s each) until those hosts answer.
+bench_start_baseline() {
+  local port=$1 prefix=$2
+  shift 2
+  (cd "$LOCAL_DIR/baseline" && Redis="$(local_redis_connection)" ChannelPrefix="$prefix" \
+    exec env "$@" dotnet Distance.Baseline.dll --urls "http://127.0.0.1:$port" >"$LOCAL_DIR/baseline-$port.log" 2>&1) &
+  bench_baseline_pid=$!
+}
+bench_wait_baseline() {
+  local port
+  for port in "$@"; do
+    for _ in $(seq 300); do curl -fsS -o /dev/null "http://127.0.0.1:$port/health" 2>/dev/null && break; sleep 0.1; done
+  done
+}
+
 # bench_drop DB: drops the benchmark's database and deletes its Redis keys (prefix $Redis__KeyPrefix).
 bench_drop() {
   mariadb --protocol=tcp -h 127.0.0.1 -P "$MARIADB_PORT" -uroot -e "DROP DATABASE IF EXISTS \`$1\`"
