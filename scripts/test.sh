@@ -54,6 +54,18 @@ else
   passed=0; failed=0; skipped=0
   status=1
 fi
+# The failed tests by name with the first line of their message, at the end where a CI log's
+# tail shows them (the runner's own report is thousands of lines above).
+failures=""
+if [ -f "$trx" ] && [ "$failed" -gt 0 ]; then
+  failures=$(awk '
+    /<UnitTestResult / && /outcome="Failed"/ {
+      match($0, /testName="[^"]*"/); name = substr($0, RSTART + 10, RLENGTH - 11); open = 1; next }
+    open && /<Message>/ {
+      line = $0; sub(/.*<Message>/, "", line); sub(/<\/Message>.*/, "", line)
+      print "  failed: " name "\n          " substr(line, 1, 400); open = 0 }
+    open && /<\/UnitTestResult>/ { print "  failed: " name; open = 0 }' "$trx")
+fi
 # An aborted run (a hang ended by the blame timeout, or a crash) fails no test: say so.
 aborted=""
 if [ "$status" -ne 0 ] && [ "$failed" -eq 0 ]; then aborted=" (dotnet test aborted: see the test named above)"; fi
@@ -89,5 +101,6 @@ if [ "${DISTANCE_DRILLS:-1}" != 0 ]; then
   bash scripts/drills/run-all.sh kill-node redis-restart sigterm || status=1
 fi
 
+[ -z "$failures" ] || echo "$failures"
 echo "tests: $passed passed, $failed failed, $skipped skipped$aborted"
 exit $status
