@@ -10,6 +10,9 @@ namespace Distance.Push.StandIns;
 /// <summary>A message FCM accepted: the device token and the whole <c>message</c> object.</summary>
 public sealed record FcmDelivery(string Token, JsonElement Message);
 
+/// <summary>A valid send as it arrived: the device token, and the access token that authorized it (which names the sender process).</summary>
+public sealed record FcmRequest(string Token, string AccessToken);
+
 /// <summary>
 /// FCM HTTP v1 and Google's OAuth token endpoint, as documented: the token endpoint takes a
 /// jwt-bearer grant whose assertion is signed (RS256) by the service account's key, issued by its
@@ -31,10 +34,16 @@ public sealed partial class FcmStandIn
     public AnswerScript Answers { get; } = new();
     public ConcurrentQueue<FcmDelivery> Deliveries { get; } = new();
 
-    /// <summary>The token of every valid send as it arrives, before <see cref="ResponseDelay"/>: what a sender has in flight.</summary>
-    public ConcurrentQueue<string> Requests { get; } = new();
+    /// <summary>Every valid send as it arrives, before <see cref="ResponseDelay"/>: what a sender has in flight.</summary>
+    public ConcurrentQueue<FcmRequest> Requests { get; } = new();
     public ConcurrentQueue<string> Rejections { get; } = new();
     public int TokensIssued => accessTokens.Count;
+
+    /// <summary>
+    /// The access tokens issued so far. Each worker process fetches its own, so a send's access token
+    /// tells which process sent it, even when the stand-in reads it after that process died.
+    /// </summary>
+    public IReadOnlySet<string> AccessTokens => accessTokens.Keys.ToHashSet();
 
     /// <summary>How long each send takes to answer (to catch a worker mid-batch).</summary>
     public TimeSpan ResponseDelay { get; set; }
@@ -112,8 +121,8 @@ public sealed partial class FcmStandIn
     private async Task SendAsync(HttpContext context, string project)
     {
         var authorization = context.Request.Headers.Authorization.ToString();
-        if (!authorization.StartsWith("Bearer ", StringComparison.Ordinal)
-            || !accessTokens.TryGetValue(authorization["Bearer ".Length..], out var expires) || expires < DateTimeOffset.UtcNow)
+        var accessToken = authorization.StartsWith("Bearer ", StringComparison.Ordinal) ? authorization["Bearer ".Length..] : "";
+        if (!accessTokens.TryGetValue(accessToken, out var expires) || expires < DateTimeOffset.UtcNow)
         {
             await RejectAsync(context, 401, "UNAUTHENTICATED", "send without a valid Bearer access token");
             return;
@@ -145,7 +154,7 @@ public sealed partial class FcmStandIn
             return;
         }
         var token = message.GetProperty("token").GetString()!;
-        Requests.Enqueue(token);
+        Requests.Enqueue(new FcmRequest(token, accessToken));
         if (ResponseDelay > TimeSpan.Zero)
             await Task.Delay(ResponseDelay);
         if (Answers.Next(token) is { } answer)

@@ -34,7 +34,9 @@ public sealed class PushWorkerKillTests(PushWorkerFixture fixture)
             // Some delivered, more sent: answers are outstanding, and the batch is not done.
             await Eventually.UntilAsync(() => Task.FromResult(Sent(tokens).Count >= 10 && Delivered(tokens).Count >= 4));
             doomed.Kill();
-            var sentBeforeKill = Sent(tokens);
+            // Every access token issued so far is the killed worker's (the successor has not started):
+            // its sends are those made under them, including any the stand-in reads only after this line.
+            var killedWorkers = fixture.StandIns.Fcm.AccessTokens;
             Assert.InRange(Delivered(tokens).Count, 1, Records - 1);
 
             // What it read and never settled is pending under its name, for another worker to claim.
@@ -55,7 +57,8 @@ public sealed class PushWorkerKillTests(PushWorkerFixture fixture)
 
             var duplicated = tokens.Where(t => fixture.StandIns.Fcm.DeliveriesTo(t).Count > 1).ToList();
             // Only a send the killed worker had started can arrive twice, and no more than it had in flight.
-            Assert.All(duplicated, t => Assert.Contains(t, sentBeforeKill));
+            var sentByKilled = fixture.StandIns.Fcm.Requests.Where(r => killedWorkers.Contains(r.AccessToken)).Select(r => r.Token).ToHashSet();
+            Assert.All(duplicated, t => Assert.Contains(t, sentByKilled));
             Assert.True(duplicated.Count <= Concurrency, $"{duplicated.Count} duplicates, more than the {Concurrency} sends in flight");
             Assert.All(tokens, t => Assert.InRange(fixture.StandIns.Fcm.DeliveriesTo(t).Count, 1, 2));
             Assert.Empty(fixture.StandIns.Rejections);
@@ -70,7 +73,7 @@ public sealed class PushWorkerKillTests(PushWorkerFixture fixture)
         }
     }
 
-    private HashSet<string> Sent(HashSet<string> tokens) => fixture.StandIns.Fcm.Requests.Where(tokens.Contains).ToHashSet();
+    private HashSet<string> Sent(HashSet<string> tokens) => fixture.StandIns.Fcm.Requests.Select(r => r.Token).Where(tokens.Contains).ToHashSet();
 
     private HashSet<string> Delivered(HashSet<string> tokens) => fixture.StandIns.Fcm.Deliveries.Select(d => d.Token).Where(tokens.Contains).ToHashSet();
 
