@@ -8,15 +8,19 @@ namespace Distance.Realtime.Identity;
 /// Access tokens are stateless, so a revoked login is remembered in Redis for as long as any of
 /// its access tokens could still be valid; every node checks it on each authenticated request.
 /// </summary>
-public sealed class LoginRevocations(IDatabase redis, IOptions<JwtOptions> options)
+public sealed class LoginRevocations(IDatabase redis, ReplicatedWrites replicated, IOptions<JwtOptions> options)
 {
     private static RedisKey Key(long loginId) => $"auth:revoked-login:{loginId}";
 
+    /// <summary>
+    /// Remembers the logins as revoked. With sentinels this returns once a replica holds the
+    /// revocation (or the wait timed out): a failover right after a logout must not bring its tokens back.
+    /// </summary>
     public async Task RevokeAsync(IEnumerable<long> loginIds)
     {
         var ttl = options.Value.AccessTokenLifetime + TimeSpan.FromMinutes(1);
-        var writes = loginIds.Select(id => redis.StringSetAsync(Key(id), 1, ttl));
-        await Task.WhenAll(writes);
+        var ids = loginIds.ToList();
+        await replicated.WriteAsync(database => Task.WhenAll(ids.Select(id => database.StringSetAsync(Key(id), 1, ttl))), "A login revocation");
     }
 
     /// <summary>

@@ -30,4 +30,11 @@ public sealed class RedisOptions
     /// </summary>
     [Range(typeof(TimeSpan), "00:00:00.100", "00:01:00")]
     public TimeSpan OperationTimeout { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>
+    /// With sentinels: how long a write that must survive a failover (a login revocation) waits for
+    /// a replica to hold it (<see cref="ReplicatedWrites"/>). Shorter than <see cref="OperationTimeout"/>.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00.010", "00:00:10")]
+    public TimeSpan ReplicaWaitTimeout { get; set; } = TimeSpan.FromSeconds(1);
 }

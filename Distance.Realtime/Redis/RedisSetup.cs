@@ -16,6 +16,9 @@ internal static class RedisSetup
             .BindConfiguration(RedisOptions.Section)
             .ValidateDataAnnotations()
             .Validate(o => TryParse(o.ConnectionString), "Redis:ConnectionString is not a valid StackExchange.Redis configuration.")
+            // WAIT holds its command for up to ReplicaWaitTimeout; the command must not time out first.
+            .Validate(o => !UsesSentinels(o.ConnectionString) || o.ReplicaWaitTimeout < o.OperationTimeout,
+                "With sentinels, Redis:ReplicaWaitTimeout must be shorter than Redis:OperationTimeout.")
             .ValidateOnStart();
         services.AddSingleton<IValidateOptions<RedisOptions>, SentinelCheck>();
 
@@ -34,6 +37,8 @@ internal static class RedisSetup
             configuration.BacklogPolicy = BacklogPolicy.FailFast;
             return sp.GetRequiredService<SentinelFollower>().Follow(ConnectionMultiplexer.Connect(configuration), "node");
         });
+        services.AddSingleton(sp => new ReplicatedWrites(sp.GetRequiredService<IDatabase>(), sp.GetRequiredService<IOptions<RedisOptions>>(),
+            sp.GetRequiredService<SentinelFollower>(), sp.GetRequiredService<ILogger<ReplicatedWrites>>()));
         services.AddSingleton(sp =>
         {
             var prefix = sp.GetRequiredService<IOptions<RedisOptions>>().Value.KeyPrefix;
@@ -59,6 +64,8 @@ internal static class RedisSetup
         configuration.ClientName = "distance-" + Environment.MachineName;
         return configuration;
     }
+
+    private static bool UsesSentinels(string value) => TryParse(value) && !string.IsNullOrEmpty(ConfigurationOptions.Parse(value).ServiceName);
 
     private static bool TryParse(string value)
     {
