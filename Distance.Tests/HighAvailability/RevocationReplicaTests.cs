@@ -116,13 +116,7 @@ public sealed class RevocationReplicaTests : IAsyncLifetime
         return (server, int.Parse(pid, System.Globalization.CultureInfo.InvariantCulture));
     }
 
-    private async Task<RedisKey[]> RevokedOnAsync(IServer server)
-    {
-        var keys = new List<RedisKey>();
-        await foreach (var key in server.KeysAsync(pattern: database + ":auth:revoked-login:*"))
-            keys.Add(key);
-        return [.. keys];
-    }
+    private Task<RedisKey[]> RevokedOnAsync(IServer server) => TestServices.KeysAsync(server, database + ":auth:revoked-login:*");
 
     /// <summary>Stops the process (SIGSTOP) until disposed (SIGCONT).</summary>
     private static IDisposable Freeze(int processId)
@@ -151,11 +145,9 @@ public sealed class RevocationReplicaTests : IAsyncLifetime
         if (node is not null)
             await node.DisposeAsync();
         var primary = redis.GetServers().Single(s => s.IsConnected && !s.IsReplica);
-        var keys = new List<RedisKey>();
-        await foreach (var key in primary.KeysAsync(pattern: database + ":*"))
-            keys.Add(key);
-        if (keys.Count > 0)
-            await redis.GetDatabase().KeyDeleteAsync([.. keys]);
+        var keys = await TestServices.KeysAsync(primary, database + ":*");
+        if (keys.Length > 0)
+            await redis.GetDatabase().KeyDeleteAsync(keys);
         redis.Dispose();
         await TestServices.DropDatabaseAsync(database);
     }

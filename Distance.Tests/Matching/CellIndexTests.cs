@@ -68,7 +68,7 @@ public sealed class CellIndexTests(DistanceFixture fixture) : IAsyncLifetime
         finally
         {
             await server.ExecuteAsync("ACL", "DELUSER", user);
-            foreach (var key in server.Keys(pattern: fixture.KeyPrefix + "scan-test:*"))
+            foreach (var key in await TestServices.KeysAsync(server, fixture.KeyPrefix + "scan-test:*"))
                 await redis.GetDatabase().KeyDeleteAsync(key);
         }
     }

@@ -86,7 +86,7 @@ public sealed class WarmUpTests(DistanceFixture fixture)
         // The room cache's "no such room" entries are removed; the rate-limit bucket of the
         // warm-up's member id expires like every bucket.
         await using var redis = await ConnectionMultiplexer.ConnectAsync(TestServices.RedisConnection);
-        var keys = redis.GetServer(redis.GetEndPoints()[0]).Keys(pattern: fixture.KeyPrefix + "*").ToList();
+        var keys = await TestServices.KeysAsync(redis.GetServer(redis.GetEndPoints()[0]), fixture.KeyPrefix + "*");
         Assert.DoesNotContain(keys, k => k.ToString().Contains(long.MaxValue.ToString()));
         foreach (var key in keys.Where(k => k.ToString().Contains("warm-up")))
             Assert.NotNull(await redis.GetDatabase().KeyTimeToLiveAsync(key));

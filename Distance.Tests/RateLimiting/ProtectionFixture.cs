@@ -48,8 +48,7 @@ public sealed class ProtectionFixture : IAsyncLifetime
         await Distance.DisposeAsync();
         // The library names its keys rl:tb:{<our key>}; ours start with the run's prefix inside the braces.
         await using var redis = await ConnectionMultiplexer.ConnectAsync(TestServices.RedisConnection);
-        var server = redis.GetServer(redis.GetEndPoints()[0]);
-        var keys = server.Keys(pattern: "rl:tb:{" + Distance.KeyPrefix + "*", pageSize: 1000).ToArray();
+        var keys = await TestServices.KeysAsync(redis.GetServer(redis.GetEndPoints()[0]), "rl:tb:{" + Distance.KeyPrefix + "*");
         if (keys.Length > 0)
             await redis.GetDatabase().KeyDeleteAsync(keys);
     }
