@@ -66,9 +66,10 @@ if [ -f "$trx" ] && [ "$failed" -gt 0 ]; then
       print "  failed: " name "\n          " substr(line, 1, 400); open = 0 }
     open && /<\/UnitTestResult>/ { print "  failed: " name; open = 0 }' "$trx")
 fi
-# An aborted run (a hang ended by the blame timeout, or a crash) fails no test: say so.
+# An aborted run (a hang ended by the blame timeout, or a crash) and a fixture's failed cleanup
+# ("[Test Collection Cleanup Failure (…)]") fail no test: say so.
 aborted=""
-if [ "$status" -ne 0 ] && [ "$failed" -eq 0 ]; then aborted=" (dotnet test aborted: see the test named above)"; fi
+if [ "$status" -ne 0 ] && [ "$failed" -eq 0 ]; then aborted=" (dotnet test failed outside any test: a hang, a crash or a collection's cleanup; see above)"; fi
 
 [ "$deploy_status" -eq 0 ] || status=$deploy_status
 bash scripts/check-k6.sh || status=$?
