@@ -38,20 +38,10 @@ public sealed class ReplicaFixture : IAsyncLifetime
                 throw new InvalidOperationException($"No replica on 127.0.0.1:{ReplicaPort}: run `bash scripts/ha.sh up mariadb` first.", exception);
             }
         }
-        var settings = new Dictionary<string, string?>
-        {
-            ["Database:ConnectionString"] = PrimaryConnection,
-            ["Database:ReadConnectionString"] = Connection(ReplicaProxy.Port, Database),
-            ["Database:ReplicaMaxLag"] = MaxLag.ToString(),
-            ["Database:ReplicaCheckInterval"] = "00:00:00.100",
-            ["Redis:ConnectionString"] = TestServices.RedisConnection,
-            ["Redis:KeyPrefix"] = Database + ":",
-            ["Jwt:SigningKey"] = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)),
-            ["Moderation:PhoneHashKey"] = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)),
-            ["Logging:LogLevel:Default"] = "Warning",
-        };
-        foreach (var (key, value) in RateLimitSettings.Generous)
-            settings[key] = value;
+        var settings = NodeSettings(PrimaryConnection, TestServices.RedisConnection, Database + ":");
+        settings["Database:ReadConnectionString"] = Connection(ReplicaProxy.Port, Database);
+        settings["Database:ReplicaMaxLag"] = MaxLag.ToString();
+        settings["Database:ReplicaCheckInterval"] = "00:00:00.100";
         Node = new DistanceNode(settings);
         _ = Node.Server; // migrations run on the primary and replicate
     }
@@ -93,6 +83,23 @@ public sealed class ReplicaFixture : IAsyncLifetime
         await connection.OpenAsync();
         await connection.ExecuteAsync($"DROP DATABASE IF EXISTS `{Database}`");
         await TestServices.DeleteKeysAsync(Database + ":");
+    }
+
+    /// <summary>What a node of the high-availability tests needs: its database, its Redis and key prefix, fresh keys, generous limits.</summary>
+    public static Dictionary<string, string?> NodeSettings(string database, string redis, string keyPrefix)
+    {
+        var settings = new Dictionary<string, string?>
+        {
+            ["Database:ConnectionString"] = database,
+            ["Redis:ConnectionString"] = redis,
+            ["Redis:KeyPrefix"] = keyPrefix,
+            ["Jwt:SigningKey"] = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)),
+            ["Moderation:PhoneHashKey"] = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)),
+            ["Logging:LogLevel:Default"] = "Warning",
+        };
+        foreach (var (key, value) in RateLimitSettings.Generous)
+            settings[key] = value;
+        return settings;
     }
 
     public static int Port(string variable, int fallback) =>

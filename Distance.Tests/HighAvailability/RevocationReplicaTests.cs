@@ -79,18 +79,9 @@ public sealed class RevocationReplicaTests : IAsyncLifetime
 
     private void Start(TimeSpan replicaWait)
     {
-        var settings = new Dictionary<string, string?>
-        {
-            ["Database:ConnectionString"] = TestServices.MariaDbConnection(database),
-            ["Redis:ConnectionString"] = $"127.0.0.1:{SentinelPort},127.0.0.1:{SentinelPort + 1},127.0.0.1:{SentinelPort + 2},serviceName=distance",
-            ["Redis:KeyPrefix"] = database + ":",
-            ["Redis:ReplicaWaitTimeout"] = replicaWait.ToString(),
-            ["Jwt:SigningKey"] = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)),
-            ["Moderation:PhoneHashKey"] = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)),
-            ["Logging:LogLevel:Default"] = "Warning",
-        };
-        foreach (var (key, value) in RateLimitSettings.Generous)
-            settings[key] = value;
+        var settings = ReplicaFixture.NodeSettings(TestServices.MariaDbConnection(database),
+            $"127.0.0.1:{SentinelPort},127.0.0.1:{SentinelPort + 1},127.0.0.1:{SentinelPort + 2},serviceName=distance", database + ":");
+        settings["Redis:ReplicaWaitTimeout"] = replicaWait.ToString();
         node = new DistanceNode(settings);
         _ = node.Server;
     }

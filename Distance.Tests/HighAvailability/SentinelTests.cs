@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using Distance.Tests.Infrastructure;
 
 namespace Distance.Tests.HighAvailability;
@@ -43,21 +42,8 @@ public sealed class SentinelTests : IAsyncLifetime
         Assert.DoesNotContain("Exception", await output);
     }
 
-    private Dictionary<string, string?> Settings(string redis)
-    {
-        var settings = new Dictionary<string, string?>
-        {
-            ["Database:ConnectionString"] = TestServices.MariaDbConnection(database),
-            ["Redis:ConnectionString"] = redis,
-            ["Redis:KeyPrefix"] = database + ":",
-            ["Jwt:SigningKey"] = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)),
-            ["Moderation:PhoneHashKey"] = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)),
-            ["Logging:LogLevel:Default"] = "Warning",
-        };
-        foreach (var (key, value) in RateLimitSettings.Generous)
-            settings[key] = value;
-        return settings;
-    }
+    private Dictionary<string, string?> Settings(string redis) =>
+        ReplicaFixture.NodeSettings(TestServices.MariaDbConnection(database), redis, database + ":");
 
     public Task InitializeAsync() => Task.CompletedTask;
 
