@@ -1,12 +1,19 @@
 # Shared setup and teardown of the bench-*.sh scripts: sourced after env.sh, not run.
 
+# Benchmarks keep their keys in a Redis database of their own: the test suite scans database 0 for its
+# fixtures' keys, and the matching benchmark's cell index (~580,000 keys for 1M members) made each of
+# those scans take seconds, enough for a fixture's cleanup to time out under the suite's load.
+BENCH_REDIS_DB=1
+# bench_redis_cli ARGS...: redis-cli on the local Redis, in the benchmarks' database.
+bench_redis_cli() { redis-cli -h 127.0.0.1 -p "$REDIS_PORT" -n "$BENCH_REDIS_DB" "$@"; }
+
 # bench_env DB PREFIX [DB_OPTIONS]: the local Redis and MariaDB up, and the nodes' configuration
 # (environment variables that cluster.sh passes on) for database DB and Redis key prefix PREFIX.
 # DB_OPTIONS are extra MySqlConnector options for the nodes, e.g. "Connection Reset=false".
 bench_env() {
   bash scripts/services.sh up
   export Database__ConnectionString="$(local_mariadb_connection "$1");Maximum Pool Size=200${3:+;$3}"
-  export Redis__ConnectionString="$(local_redis_connection)"
+  export Redis__ConnectionString="$(local_redis_connection),defaultDatabase=$BENCH_REDIS_DB"
   export Redis__KeyPrefix="$2"
   export Logging__LogLevel__Default=Warning
   # The figures in docs/benchmarks.md were measured without a push worker; cluster.sh starts none
@@ -56,7 +63,7 @@ bench_wait_baseline() {
 # bench_drop DB: drops the benchmark's database and deletes its Redis keys (prefix $Redis__KeyPrefix).
 bench_drop() {
   mariadb --protocol=tcp -h 127.0.0.1 -P "$MARIADB_PORT" -uroot -e "DROP DATABASE IF EXISTS \`$1\`"
-  redis-cli -h 127.0.0.1 -p "$REDIS_PORT" --scan --pattern "$Redis__KeyPrefix*" | xargs -r -n 500 redis-cli -h 127.0.0.1 -p "$REDIS_PORT" del >/dev/null
+  bench_redis_cli --scan --pattern "$Redis__KeyPrefix*" | xargs -r -n 500 redis-cli -h 127.0.0.1 -p "$REDIS_PORT" -n "$BENCH_REDIS_DB" del >/dev/null
 }
 
 # bench_teardown DB: on exit, what a benchmark leaves behind: this worktree's nodes, the database DB and its keys.

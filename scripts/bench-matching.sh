@@ -49,7 +49,7 @@ fi
 
 if [ "$SEED" != 0 ]; then
   # The cell index of an earlier seed is wrong for this one: without its marker the node rebuilds it.
-  redis-cli -h 127.0.0.1 -p "$REDIS_PORT" --scan --pattern "${BENCH_DB}:cells:*" | xargs -r -n 500 redis-cli -h 127.0.0.1 -p "$REDIS_PORT" del >/dev/null
+  bench_redis_cli --scan --pattern "${BENCH_DB}:cells:*" | xargs -r -n 500 redis-cli -h 127.0.0.1 -p "$REDIS_PORT" -n "$BENCH_REDIS_DB" del >/dev/null
 fi
 
 trap 'bash scripts/cluster.sh down' EXIT
@@ -58,10 +58,10 @@ bash scripts/cluster.sh up "$NODES" >/dev/null
 if [ "$CELL_INDEX" != 0 ]; then
   # Until the index is built, draws read the buckets: measure the index, not the fallback.
   for _ in $(seq 300); do
-    [ "$(redis-cli -h 127.0.0.1 -p "$REDIS_PORT" exists "${BENCH_DB}:cells:built")" = 1 ] && break
+    [ "$(bench_redis_cli exists "${BENCH_DB}:cells:built")" = 1 ] && break
     sleep 1
   done
-  log "cell index: $(redis-cli -h 127.0.0.1 -p "$REDIS_PORT" get "${BENCH_DB}:cells:built" || true)"
+  log "cell index: $(bench_redis_cli get "${BENCH_DB}:cells:built" || true)"
 fi
 
 node_pid=$(cat "$LOCAL_DIR/cluster/node-1.pid")

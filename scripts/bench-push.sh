@@ -22,4 +22,4 @@ dotnet build Distance.Push -c Release -nologo -v quiet -clp:ErrorsOnly >/dev/nul
 bench_build_driver
 "${driver[@]}" push --records "$RECORDS" --webpush-share "${WEBPUSH_SHARE:-0.5}" \
   --concurrency "${CONCURRENCY:-32}" --batch "${BATCH:-200}" \
-  --redis "$(local_redis_connection)" --prefix "$Redis__KeyPrefix" --connection "$(local_mariadb_connection "$LOAD_DB")"
+  --redis "$Redis__ConnectionString" --prefix "$Redis__KeyPrefix" --connection "$(local_mariadb_connection "$LOAD_DB")"
