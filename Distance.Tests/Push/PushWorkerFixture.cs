@@ -68,10 +68,17 @@ public sealed class PushWorkerFixture : IAsyncLifetime
         (await Redis.StreamRangeAsync(KeyPrefix + PushRecord.DeadStreamKey))
         .Select(e => e.Values.ToDictionary(v => v.Name.ToString(), v => v.Value.ToString())).ToList();
 
-    /// <summary>What a failing test should say: the dead letters, the stand-ins' refusals, the stream's length.</summary>
-    public async Task<string> DiagnosticsAsync() =>
-        $"dead: {string.Join(" | ", (await DeadLettersAsync()).Select(d => $"{d.GetValueOrDefault("reason")} {d.GetValueOrDefault("status")} {d.GetValueOrDefault("answer")}"))}; " +
-        $"rejected: {string.Join(" | ", StandIns.Rejections)}; stream: {await StreamLengthAsync()}";
+    /// <summary>
+    /// What a failing test should say: the dead letters, the stand-ins' refusals, the stream's length,
+    /// and which consumers hold entries read and not settled (a record no worker sends is either unread or held).
+    /// </summary>
+    public async Task<string> DiagnosticsAsync()
+    {
+        var pending = await Redis.StreamPendingAsync(KeyPrefix + PushRecord.StreamKey, "push-workers");
+        return $"dead: {string.Join(" | ", (await DeadLettersAsync()).Select(d => $"{d.GetValueOrDefault("reason")} {d.GetValueOrDefault("status")} {d.GetValueOrDefault("answer")}"))}; " +
+            $"rejected: {string.Join(" | ", StandIns.Rejections)}; stream: {await StreamLengthAsync()}; " +
+            $"pending: {pending.PendingMessageCount} ({string.Join(", ", pending.Consumers.Select(c => $"{c.Name}: {c.PendingMessageCount}"))})";
+    }
 
     public async Task<long> StreamLengthAsync() => await Redis.StreamLengthAsync(KeyPrefix + PushRecord.StreamKey);
 

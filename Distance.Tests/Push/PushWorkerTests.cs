@@ -10,7 +10,7 @@ public sealed class PushWorkerTests(PushWorkerFixture fixture)
 {
     private static string NewToken() => "fcm-" + Guid.NewGuid().ToString("N");
 
-    private async Task UntilAsync(Func<Task<bool>> condition, TimeSpan? timeout = null)
+    private async Task UntilAsync(Func<Task<bool>> condition, TimeSpan? timeout = null, PushWorkerHost? worker = null)
     {
         try
         {
@@ -18,7 +18,8 @@ public sealed class PushWorkerTests(PushWorkerFixture fixture)
         }
         catch (TimeoutException)
         {
-            throw new TimeoutException(await fixture.DiagnosticsAsync());
+            var consumer = worker is null ? "" : $"; this test's worker: {worker.Service<Distance.Push.PushStream>().Consumer}";
+            throw new TimeoutException(await fixture.DiagnosticsAsync() + consumer);
         }
     }
 
@@ -29,7 +30,7 @@ public sealed class PushWorkerTests(PushWorkerFixture fixture)
         await using var worker = await PushWorkerHost.StartAsync(fixture.Settings(), fixture.StandIns);
         await fixture.AddAsync(PushWorkerFixture.Record(PushDevice.Fcm(token), tag: "room-42", count: 3, body: "see you at the gate"));
 
-        await UntilAsync(() => Task.FromResult(fixture.StandIns.Fcm.DeliveriesTo(token).Count == 1));
+        await UntilAsync(() => Task.FromResult(fixture.StandIns.Fcm.DeliveriesTo(token).Count == 1), worker: worker);
         var message = fixture.StandIns.Fcm.DeliveriesTo(token)[0].Message;
         Assert.Equal("컴퓨터공학과INTJ#7", message.GetProperty("notification").GetProperty("title").GetString());
         Assert.Equal("see you at the gate", message.GetProperty("notification").GetProperty("body").GetString());
