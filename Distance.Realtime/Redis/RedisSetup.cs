@@ -39,12 +39,7 @@ internal static class RedisSetup
         });
         services.AddSingleton(sp => new ReplicatedWrites(sp.GetRequiredService<IDatabase>(), sp.GetRequiredService<IOptions<RedisOptions>>(),
             sp.GetRequiredService<SentinelFollower>(), sp.GetRequiredService<ILogger<ReplicatedWrites>>()));
-        services.AddSingleton(sp =>
-        {
-            var prefix = sp.GetRequiredService<IOptions<RedisOptions>>().Value.KeyPrefix;
-            var database = sp.GetRequiredService<IConnectionMultiplexer>().GetDatabase();
-            return prefix.Length == 0 ? database : database.WithKeyPrefix(prefix);
-        });
+        services.AddSingleton(sp => Prefixed(sp.GetRequiredService<IConnectionMultiplexer>(), sp.GetRequiredService<IOptions<RedisOptions>>().Value));
         return services;
     }
 
@@ -65,7 +60,11 @@ internal static class RedisSetup
         return configuration;
     }
 
-    private static bool UsesSentinels(string value) => TryParse(value) && !string.IsNullOrEmpty(ConfigurationOptions.Parse(value).ServiceName);
+    /// <summary>The multiplexer's database with every key under <see cref="RedisOptions.KeyPrefix"/>.</summary>
+    public static IDatabase Prefixed(IConnectionMultiplexer multiplexer, RedisOptions options) =>
+        options.KeyPrefix.Length == 0 ? multiplexer.GetDatabase() : multiplexer.GetDatabase().WithKeyPrefix(options.KeyPrefix);
+
+    public static bool UsesSentinels(string value) => TryParse(value) && !string.IsNullOrEmpty(ConfigurationOptions.Parse(value).ServiceName);
 
     private static bool TryParse(string value)
     {

@@ -1,6 +1,5 @@
 using Microsoft.Extensions.Options;
 using StackExchange.Redis;
-using StackExchange.Redis.KeyspaceIsolation;
 
 namespace Distance.Realtime.Redis;
 
@@ -18,7 +17,7 @@ public sealed partial class ReplicatedWrites : IDisposable
     private readonly RedisOptions options;
     private readonly SentinelFollower sentinels;
     private readonly ILogger<ReplicatedWrites> logger;
-    private readonly Lazy<Task<ConnectionMultiplexer>>? own;
+    private readonly Lazy<Task<IDatabase>>? own;
 
     internal ReplicatedWrites(IDatabase shared, IOptions<RedisOptions> options, SentinelFollower sentinels, ILogger<ReplicatedWrites> logger)
     {
@@ -28,8 +27,8 @@ public sealed partial class ReplicatedWrites : IDisposable
         this.logger = logger;
         // Opened by the first such write (a logout), not at the first authenticated request that
         // builds this object, which would then wait for the connect.
-        if (!string.IsNullOrEmpty(RedisSetup.Configure(this.options).ServiceName))
-            own = new Lazy<Task<ConnectionMultiplexer>>(ConnectAsync);
+        if (RedisSetup.UsesSentinels(this.options.ConnectionString))
+            own = new Lazy<Task<IDatabase>>(ConnectAsync);
     }
 
     /// <summary>
@@ -44,9 +43,7 @@ public sealed partial class ReplicatedWrites : IDisposable
             await write(shared);
             return true;
         }
-        var multiplexer = await own.Value;
-        var prefix = options.KeyPrefix;
-        var database = prefix.Length == 0 ? multiplexer.GetDatabase() : multiplexer.GetDatabase().WithKeyPrefix(prefix);
+        var database = await own.Value;
         await write(database);
         // WAIT covers every earlier write of this connection, so writes of other callers in
         // between only make it wait for more. StackExchange.Redis offers no WAIT because it blocks
@@ -59,18 +56,18 @@ public sealed partial class ReplicatedWrites : IDisposable
         return false;
     }
 
-    private async Task<ConnectionMultiplexer> ConnectAsync()
+    private async Task<IDatabase> ConnectAsync()
     {
         var configuration = RedisSetup.Configure(options);
         configuration.ClientName += "-replicated";
         configuration.BacklogPolicy = BacklogPolicy.FailFast;
-        return sentinels.Follow(await ConnectionMultiplexer.ConnectAsync(configuration), "replicated writes");
+        return RedisSetup.Prefixed(sentinels.Follow(await ConnectionMultiplexer.ConnectAsync(configuration), "replicated writes"), options);
     }
 
     public void Dispose()
     {
         if (own is { IsValueCreated: true, Value.IsCompletedSuccessfully: true })
-            own.Value.Result.Dispose();
+            own.Value.Result.Multiplexer.Dispose();
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "{What} reached no Redis replica within {Milliseconds} ms: a failover now would lose it")]

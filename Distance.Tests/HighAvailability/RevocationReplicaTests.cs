@@ -2,8 +2,6 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Json;
 using System.Security.Cryptography;
-using Distance.Client;
-using Distance.Contracts;
 using Distance.Tests.Infrastructure;
 using StackExchange.Redis;
 
@@ -21,7 +19,7 @@ public sealed class RevocationReplicaTests : IAsyncLifetime
     private static readonly int SentinelPort = ReplicaFixture.Port("DISTANCE_HA_SENTINEL_PORT", 26400);
     private static readonly int RedisPort = ReplicaFixture.Port("DISTANCE_HA_REDIS_PRIMARY_PORT", 6400);
     private readonly string database = TestServices.UniqueName("distance_rv");
-    private DistanceNode? node;
+    private DistanceNode node = null!;
     private ConnectionMultiplexer redis = null!;
 
     [Fact]
@@ -43,7 +41,7 @@ public sealed class RevocationReplicaTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.NoContent, (await logout.Within()).StatusCode);
         // Read on the replica itself right after the answer: both revocations are already there.
         Assert.Equal(2, (await RevokedOnAsync(replica.Server)).Length);
-        using var revoked = node!.CreateClientFrom(accessToken: member.AccessToken);
+        using var revoked = node.CreateClientFrom(accessToken: member.AccessToken);
         Assert.Equal(HttpStatusCode.Unauthorized, (await revoked.GetAsync("/api/me").Within()).StatusCode);
     }
 
@@ -65,7 +63,7 @@ public sealed class RevocationReplicaTests : IAsyncLifetime
         // The primary has the revocation, and the node refuses the token.
         Assert.Equal(HttpStatusCode.NoContent, response.StatusCode);
         Assert.True(took >= TimeSpan.FromMilliseconds(300), $"the logout took {took}, less than the replica wait");
-        using var revoked = node!.CreateClientFrom(accessToken: member.AccessToken);
+        using var revoked = node.CreateClientFrom(accessToken: member.AccessToken);
         Assert.Equal(HttpStatusCode.Unauthorized, (await revoked.GetAsync("/api/me").Within()).StatusCode);
     }
 
@@ -89,12 +87,7 @@ public sealed class RevocationReplicaTests : IAsyncLifetime
     private async Task<(SignedUpMember Member, HttpClient Http)> SignUpAsync()
     {
         var phone = "010" + RandomNumberGenerator.GetInt32(10_000_000, 100_000_000).ToString(System.Globalization.CultureInfo.InvariantCulture);
-        var token = await node!.VerifyPhoneAsync(phone);
-        var http = node!.CreateClientFrom();
-        var created = await new DistanceApiClient(http).SignUpAsync(new SignUpRequest(
-            token, AccountsTestExtensions.DefaultPassword, "male", "GACHON", "공과대학", "컴퓨터공학과", "INTJ", "차분함", ["영화", "산책"], ["독서"], null)).Within();
-        return (new SignedUpMember(created.Member.MemberId, phone, AccountsTestExtensions.DefaultPassword,
-            created.Tokens.AccessToken, created.Tokens.RefreshToken), http);
+        return (await node.SignUpAsync(phone), node.CreateClientFrom());
     }
 
     /// <summary>Whichever of the two Redis servers is the replica now (a failover drill may have swapped them), and its process.</summary>

@@ -77,11 +77,14 @@ public static partial class AccountsTestExtensions
     };
 
     /// <summary>Signs a new member up through the real routes of <paramref name="node"/> (node A by default).</summary>
+    public static Task<SignedUpMember> SignUpAsync(
+        this DistanceFixture fixture, string gender = "male", string schoolCode = "GACHON", string? referrerPhone = null, DistanceNode? node = null) =>
+        (node ?? fixture.NodeA).SignUpAsync(fixture.NextPhone(), gender, schoolCode, referrerPhone);
+
+    /// <summary>Signs a new member with <paramref name="phone"/> up through the real routes of <paramref name="node"/>.</summary>
     public static async Task<SignedUpMember> SignUpAsync(
-        this DistanceFixture fixture, string gender = "male", string schoolCode = "GACHON", string? referrerPhone = null, DistanceNode? node = null)
+        this DistanceNode node, string phone, string gender = "male", string schoolCode = "GACHON", string? referrerPhone = null)
     {
-        node ??= fixture.NodeA;
-        var phone = fixture.NextPhone();
         var token = await node.VerifyPhoneAsync(phone);
         using var http = node.CreateClientFrom();
         var created = await new DistanceApiClient(http).SignUpAsync(new SignUpRequest(
