@@ -23,6 +23,13 @@ public sealed class PushWorkerTests(PushWorkerFixture fixture)
         }
     }
 
+    /// <summary>
+    /// Every record settled (acknowledged and removed), before the test's worker stops: a worker stopped
+    /// between a provider's answer and its acknowledgement leaves the record pending, and the next test's
+    /// worker would claim it only after ClaimAfter (60 s).
+    /// </summary>
+    private Task SettledAsync() => UntilAsync(async () => await fixture.StreamLengthAsync() == 0);
+
     [Fact]
     public async Task AnFcmRecordIsSentAsAV1MessageWithTheServiceAccountsOAuthToken()
     {
@@ -41,7 +48,7 @@ public sealed class PushWorkerTests(PushWorkerFixture fixture)
         Assert.Equal("room-42", message.GetProperty("apns").GetProperty("headers").GetProperty("apns-collapse-id").GetString());
         Assert.Empty(fixture.StandIns.Rejections);
         Assert.True(fixture.StandIns.Fcm.TokensIssued >= 1);
-        await UntilAsync(async () => await fixture.StreamLengthAsync() == 0);
+        await SettledAsync();
     }
 
     [Fact]
@@ -61,6 +68,7 @@ public sealed class PushWorkerTests(PushWorkerFixture fixture)
         Assert.Equal(2, payload.RootElement.GetProperty("count").GetInt32());
         Assert.Equal(1, payload.RootElement.GetProperty("roomId").GetInt64());
         Assert.Empty(fixture.StandIns.Rejections);
+        await SettledAsync();
     }
 
     [Fact]
@@ -88,6 +96,7 @@ public sealed class PushWorkerTests(PushWorkerFixture fixture)
         Assert.Equal(1, await fixture.ScalarAsync<long>("SELECT COUNT(*) FROM push_registrations WHERE login_id = @LoginId", new { kept.LoginId }));
         Assert.Equal(1, fixture.StandIns.Fcm.Answers.AttemptsOf(token)); // a gone device is not retried
         Assert.DoesNotContain(await fixture.DeadLettersAsync(), d => d.GetValueOrDefault("pushToken") == token);
+        await SettledAsync();
     }
 
     [Fact]
@@ -118,7 +127,7 @@ public sealed class PushWorkerTests(PushWorkerFixture fixture)
         Assert.Equal(3, fixture.StandIns.Fcm.Answers.AttemptsOf(down)); // the first try and two retries, never more
         Assert.Equal("malformed", Assert.Single(dead, d => d["streamId"] == malformedId.ToString())["reason"]);
         Assert.Equal(1, fixture.StandIns.Fcm.Answers.AttemptsOf(invalid));
-        await UntilAsync(async () => await fixture.StreamLengthAsync() == 0);
+        await SettledAsync();
     }
 
     [Fact]
@@ -133,6 +142,7 @@ public sealed class PushWorkerTests(PushWorkerFixture fixture)
         await UntilAsync(() => Task.FromResult(fixture.StandIns.Fcm.DeliveriesTo(token).Count == 1));
         Assert.Equal(2, fixture.StandIns.Fcm.Answers.AttemptsOf(token));
         Assert.True(DateTime.UtcNow - started >= TimeSpan.FromSeconds(1), "the retry waited for Retry-After");
+        await SettledAsync();
     }
 
     [Fact]
@@ -151,6 +161,7 @@ public sealed class PushWorkerTests(PushWorkerFixture fixture)
         var room5 = Assert.Single(fixture.StandIns.Fcm.DeliveriesTo(token), d => d.Message.GetProperty("android").GetProperty("collapse_key").GetString() == "room-5");
         Assert.Equal("message 5", room5.Message.GetProperty("notification").GetProperty("body").GetString());
         Assert.Equal("5", room5.Message.GetProperty("data").GetProperty("count").GetString());
+        await SettledAsync();
     }
 
     [Fact]
@@ -165,5 +176,6 @@ public sealed class PushWorkerTests(PushWorkerFixture fixture)
         await UntilAsync(() => Task.FromResult(tokens.All(t => fixture.StandIns.Fcm.DeliveriesTo(t).Count >= 1)));
         await Task.Delay(500);
         Assert.All(tokens, t => Assert.Single(fixture.StandIns.Fcm.DeliveriesTo(t)));
+        await SettledAsync();
     }
 }
