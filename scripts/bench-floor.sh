@@ -4,7 +4,8 @@
 # rate against one path per layer, from the bare host's health check to an authenticated MariaDB
 # read. Reports latency and the CPU per request of the host, MariaDB and Redis. Stops all it started.
 #   scripts/bench-floor.sh            # RATE=1000 DURATION=20 WARMUP=10; override with the environment
-#   LAYERS="me rooms" scripts/bench-floor.sh   # some of: bare pipeline limit me rooms (default all)
+#   LAYERS="me rooms" scripts/bench-floor.sh   # some of: bare io-redis io-mariadb io-both pipeline limit me rooms (default all)
+# The io-* layers are the bare host doing only a request's unavoidable round trips (IoFloor.cs).
 set -euo pipefail
 source "$(dirname "$0")/env.sh"
 source "$(dirname "$0")/bench-lib.sh"
@@ -16,7 +17,7 @@ RATE="${RATE:-1000}"
 DURATION="${DURATION:-20}"
 WARMUP="${WARMUP:-10}"
 BASELINE_PORT="${BASELINE_PORT:-5810}"
-LAYERS=" ${LAYERS:-bare pipeline limit me rooms} "
+LAYERS=" ${LAYERS:-bare io-redis io-mariadb io-both pipeline limit me rooms} "
 
 bench_env "$FLOOR_DB" "floor_bench:"
 bench_raise_rate_limits
@@ -39,7 +40,8 @@ bench_build_baseline
 
 log "starting 1 node on $((DISTANCE_BASE_PORT + 1)) and the baseline host on $BASELINE_PORT"
 bash scripts/cluster.sh up 1 >/dev/null
-bench_start_baseline "$BASELINE_PORT" floor-baseline:
+bench_start_baseline "$BASELINE_PORT" floor-baseline: MariaDb="$Database__ConnectionString" \
+  Redis="$Redis__ConnectionString"
 baseline_pid=$bench_baseline_pid
 bench_wait_baseline "$BASELINE_PORT"
 
@@ -52,6 +54,18 @@ layer() { [[ "$LAYERS" == *" $1 "* ]]; }
 if layer bare; then
   echo "# the bare host (Kestrel, one minimal-API endpoint, nothing else)"
   run --url "http://127.0.0.1:$BASELINE_PORT" --path /health --pids "$baseline_pid"
+fi
+if layer io-redis; then
+  echo "# the bare host and one Redis round trip (EXISTS, as the revocation check)"
+  run --url "http://127.0.0.1:$BASELINE_PORT" --path /floor/redis --pids "$baseline_pid${services:+,$services}"
+fi
+if layer io-mariadb; then
+  echo "# the bare host and one MariaDB primary-key read (the columns of /api/me), no Dapper"
+  run --url "http://127.0.0.1:$BASELINE_PORT" --path /floor/mariadb --pids "$baseline_pid${services:+,$services}"
+fi
+if layer io-both; then
+  echo "# the bare host, one Redis round trip and then one MariaDB read: the I/O of the simplest signed-in read"
+  run --url "http://127.0.0.1:$BASELINE_PORT" --path /floor/both --pids "$baseline_pid${services:+,$services}"
 fi
 if layer pipeline; then
   echo "# the node's pipeline, no Redis or MariaDB (health checks are exempt from the limits)"

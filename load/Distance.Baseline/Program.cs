@@ -3,12 +3,15 @@ using StackExchange.Redis;
 
 // The baseline of the chat benchmark (docs/benchmarks.md): what SignalR and its Redis backplane
 // deliver on this machine with no auth, storage or checks. Same client contract as /hubs/chat's
-// SendMessage and MessageReceived, so the load driver measures both with one code path.
+// SendMessage and MessageReceived, so the load driver measures both with one code path. With a
+// MariaDB connection string (MariaDb=...) it also serves the I/O floor of a request (IoFloor.cs).
 var builder = WebApplication.CreateBuilder(args);
 builder.Logging.SetMinimumLevel(LogLevel.Warning);
-builder.Services.AddSignalR().AddStackExchangeRedis(builder.Configuration["Redis"] ?? "127.0.0.1:6380", redis =>
+var redisConfiguration = builder.Configuration["Redis"] ?? "127.0.0.1:6380";
+builder.Services.AddSignalR().AddStackExchangeRedis(redisConfiguration, redis =>
     redis.Configuration.ChannelPrefix = RedisChannel.Literal(builder.Configuration["ChannelPrefix"] ?? "load-baseline:"));
 var app = builder.Build();
 app.MapHub<EchoHub>("/hubs/echo");
 app.MapGet("/health", () => "ok");
+app.MapIoFloor(redisConfiguration, builder.Configuration["MariaDb"]);
 app.Run();
