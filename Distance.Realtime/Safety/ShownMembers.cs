@@ -15,20 +15,32 @@ public sealed partial class ShownMembers(IDatabase redis, IOptions<SafetyOptions
 {
     private static RedisKey Key(long callerId) => "safety:shown:" + callerId.ToString(CultureInfo.InvariantCulture);
 
+    // KEYS: the caller's set  ARGV: now (ms), the window (ms), the shown ids. One round trip per
+    // match instead of three (a match's Redis round trips are most of what it costs the node), and
+    // the add, the trim and the expiry land together.
+    private const string RecordScript = """
+        local now, window = tonumber(ARGV[1]), tonumber(ARGV[2])
+        local entries = {}
+        for i = 3, #ARGV do
+          entries[#entries + 1] = now
+          entries[#entries + 1] = ARGV[i]
+        end
+        redis.call('ZADD', KEYS[1], unpack(entries))
+        redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now - window)
+        redis.call('PEXPIRE', KEYS[1], window)
+        return 1
+        """;
+
     public async Task RecordAsync(long callerId, IReadOnlyCollection<long> shownIds)
     {
         if (shownIds.Count == 0)
             return;
         var now = clock.GetUtcNow().ToUnixTimeMilliseconds();
-        var window = options.Value.ShownWindow;
-        var key = Key(callerId);
-        var entries = shownIds.Select(id => new SortedSetEntry(id, now)).ToArray();
+        var window = (long)options.Value.ShownWindow.TotalMilliseconds;
+        RedisValue[] values = [now, window, .. shownIds.Select(id => (RedisValue)id)];
         try
         {
-            await Task.WhenAll(
-                redis.SortedSetAddAsync(key, entries),
-                redis.SortedSetRemoveRangeByScoreAsync(key, double.NegativeInfinity, now - window.TotalMilliseconds),
-                redis.KeyExpireAsync(key, window));
+            await redis.ScriptEvaluateAsync(RecordScript, [Key(callerId)], values);
         }
         catch (Exception exception) when (exception is RedisException or TimeoutException)
         {

@@ -59,13 +59,4 @@ public sealed class PresenceTests : IAsyncLifetime
         await presence.DisconnectedAsync(7, "second");
         Assert.Empty(await presence.OnlineAsync([7]));
     }
-
-    private sealed class ManualClock(DateTimeOffset start) : TimeProvider
-    {
-        private DateTimeOffset now = start;
-
-        public override DateTimeOffset GetUtcNow() => now;
-
-        public void Advance(TimeSpan by) => now += by;
-    }
 }
