@@ -1,7 +1,6 @@
 using System.Net;
-using System.Net.Http.Json;
-using System.Text.Json;
 using Distance.Tests.Infrastructure;
+using static Distance.Tests.Identity.SessionRequests;
 using Microsoft.AspNetCore.SignalR.Client;
 using StackExchange.Redis;
 
@@ -10,24 +9,6 @@ namespace Distance.Tests.Identity;
 [Collection(nameof(SessionsCollection))]
 public sealed class PasswordResetTests(DistanceFixture fixture)
 {
-    private async Task<HttpResponseMessage> PostAsync(string path, object body, DistanceNode? node = null)
-    {
-        using var client = (node ?? fixture.NodeA).CreateClientFrom();
-        return await client.PostAsJsonAsync(path, body).Within();
-    }
-
-    private static async Task<JsonElement> TokensOf(HttpResponseMessage response)
-    {
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        return await response.Content.ReadFromJsonAsync<JsonElement>().Within();
-    }
-
-    private async Task<HttpStatusCode> MeStatusAsync(string accessToken, DistanceNode? node = null)
-    {
-        using var client = (node ?? fixture.NodeB).CreateClientFrom(accessToken: accessToken);
-        return (await client.GetAsync("/api/me").Within()).StatusCode;
-    }
-
     [Fact]
     public async Task ResettingThePasswordChangesItAndEndsEverySession()
     {
@@ -40,17 +21,17 @@ public sealed class PasswordResetTests(DistanceFixture fixture)
         await fixture.NodeA.Service<IDatabase>().KeyDeleteAsync("sms:resend:" + member.Phone).Within();
         var token = await fixture.NodeA.VerifyPhoneAsync(member.Phone, "password-reset");
 
-        var response = await PostAsync("/api/auth/password-reset", new { verificationToken = token, newPassword = "a brand new secret" }, fixture.NodeB);
+        var response = await fixture.PostAsync("/api/auth/password-reset", new { verificationToken = token, newPassword = "a brand new secret" }, fixture.NodeB);
 
         Assert.Equal(HttpStatusCode.NoContent, response.StatusCode);
         await closed.Task.Within(TimeSpan.FromSeconds(2));
-        Assert.Equal(HttpStatusCode.Unauthorized, await MeStatusAsync(member.AccessToken));
-        await (await PostAsync("/api/auth/refresh", new { refreshToken = member.RefreshToken }))
+        Assert.Equal(HttpStatusCode.Unauthorized, await fixture.MeStatusAsync(member.AccessToken));
+        await (await fixture.PostAsync("/api/auth/refresh", new { refreshToken = member.RefreshToken }))
             .AssertProblemAsync(HttpStatusCode.Unauthorized, "token_invalid");
-        await (await PostAsync("/api/auth/login", new { phone = member.Phone, password = member.Password }))
+        await (await fixture.PostAsync("/api/auth/login", new { phone = member.Phone, password = member.Password }))
             .AssertProblemAsync(HttpStatusCode.Unauthorized, "invalid_credentials");
-        await TokensOf(await PostAsync("/api/auth/login", new { phone = member.Phone, password = "a brand new secret" }));
-        var reused = await PostAsync("/api/auth/password-reset", new { verificationToken = token, newPassword = "yet another one" });
+        await TokensOf(await fixture.PostAsync("/api/auth/login", new { phone = member.Phone, password = "a brand new secret" }));
+        var reused = await fixture.PostAsync("/api/auth/password-reset", new { verificationToken = token, newPassword = "yet another one" });
         await reused.AssertProblemAsync(HttpStatusCode.Gone, "code_expired");
     }
 
@@ -60,12 +41,12 @@ public sealed class PasswordResetTests(DistanceFixture fixture)
         var member = await fixture.CreateMemberAsync().Within();
         var token = await fixture.NodeA.VerifyPhoneAsync(member.Phone, "password-reset");
 
-        var weak = await PostAsync("/api/auth/password-reset", new { verificationToken = token, newPassword = "1234567" });
+        var weak = await fixture.PostAsync("/api/auth/password-reset", new { verificationToken = token, newPassword = "1234567" });
 
         var problem = await weak.AssertProblemAsync(HttpStatusCode.BadRequest, "validation_failed");
         Assert.True(problem.GetProperty("errors").TryGetProperty("newPassword", out _));
         Assert.Equal(HttpStatusCode.NoContent,
-            (await PostAsync("/api/auth/password-reset", new { verificationToken = token, newPassword = "12345678" })).StatusCode);
+            (await fixture.PostAsync("/api/auth/password-reset", new { verificationToken = token, newPassword = "12345678" })).StatusCode);
     }
 
     [Fact]
@@ -73,8 +54,8 @@ public sealed class PasswordResetTests(DistanceFixture fixture)
     {
         var signUpToken = await fixture.NodeA.VerifyPhoneAsync(fixture.NextPhone());
 
-        var wrongPurpose = await PostAsync("/api/auth/password-reset", new { verificationToken = signUpToken, newPassword = "long enough" });
-        var unknown = await PostAsync("/api/auth/password-reset", new { verificationToken = "unknown-token", newPassword = "long enough" });
+        var wrongPurpose = await fixture.PostAsync("/api/auth/password-reset", new { verificationToken = signUpToken, newPassword = "long enough" });
+        var unknown = await fixture.PostAsync("/api/auth/password-reset", new { verificationToken = "unknown-token", newPassword = "long enough" });
 
         await wrongPurpose.AssertProblemAsync(HttpStatusCode.BadRequest, "validation_failed");
         await unknown.AssertProblemAsync(HttpStatusCode.Gone, "code_expired");
