@@ -14,22 +14,11 @@ drill_up() {
   DRILL_DB="distance_drill_$(date +%s)_$RANDOM"
   eval "$(bash scripts/ha.sh env "$DRILL_DB")"
   export Database__ReplicaMaxLag=00:00:01
-  export Redis__KeyPrefix="$DRILL_DB:"
-  export Jwt__SigningKey="$(openssl rand -base64 32)"
-  export ASPNETCORE_ENVIRONMENT=Development
-  export Logging__LogLevel__Default=Information
-  if [ ! -f "$DRILLS_DLL" ] || [ -n "$(find load/Distance.Drills -name '*.cs' -newer "$DRILLS_DLL" | head -1)" ]; then
-    dotnet build load/Distance.Drills -c Release -nologo -v quiet -clp:ErrorsOnly >&2
-  fi
-  bash scripts/cluster.sh up 2 >&2
+  drill_start_nodes
 }
 
-# Stops the cluster and every engine ha.sh started (their data goes with them); keeps the node logs.
+# Stops the cluster (keeping its logs) and every engine ha.sh started (their data goes with them).
 drill_down() {
-  if [ -d "$CLUSTER_DIR" ]; then
-    local keep="$LOCAL_DIR/logs/$DRILL_NAME-$(date +%H%M%S)"
-    mkdir -p "$keep" && cp "$CLUSTER_DIR"/node-*.log "$keep/" 2>/dev/null || true
-  fi
-  bash scripts/cluster.sh down >&2 || true
+  drill_stop_nodes
   bash scripts/ha.sh down >&2 || true
 }

@@ -26,12 +26,9 @@ DRILL_DB=""
 node_url() { echo "http://127.0.0.1:$((BASE_PORT + $1))"; }
 node_pid() { cat "$CLUSTER_DIR/node-$1.pid"; }
 
-# Private services, a fresh database, and a 2-node Development cluster on them.
-drill_up() {
-  bash scripts/services.sh up >&2
-  DRILL_DB="distance_drill_$(date +%s)_$RANDOM"
-  export Database__ConnectionString="Server=127.0.0.1;Port=$MARIADB_PORT;User ID=root;Database=$DRILL_DB;Maximum Pool Size=200"
-  export Redis__ConnectionString="127.0.0.1:$REDIS_PORT"
+# The drill's Redis prefix, a random JWT key and Development settings, the drill driver built if it is
+# stale, and a 2-node cluster on the database and Redis the caller exported (drill_up here and in ha-lib.sh).
+drill_start_nodes() {
   export Redis__KeyPrefix="$DRILL_DB:"
   export Jwt__SigningKey="$(openssl rand -base64 32)"
   export ASPNETCORE_ENVIRONMENT=Development
@@ -42,13 +39,27 @@ drill_up() {
   bash scripts/cluster.sh up 2 >&2
 }
 
-# Stops the cluster and the private services; keeps the node logs of the run under .local/drills/logs.
-drill_down() {
+# Keeps the node logs of the run under .local/drills/logs and stops the cluster.
+drill_stop_nodes() {
   if [ -d "$CLUSTER_DIR" ]; then
     local keep="$LOCAL_DIR/logs/$DRILL_NAME-$(date +%H%M%S)"
     mkdir -p "$keep" && cp "$CLUSTER_DIR"/node-*.log "$keep/" 2>/dev/null || true
   fi
   bash scripts/cluster.sh down >&2 || true
+}
+
+# Private services, a fresh database, and a 2-node Development cluster on them.
+drill_up() {
+  bash scripts/services.sh up >&2
+  DRILL_DB="distance_drill_$(date +%s)_$RANDOM"
+  export Database__ConnectionString="Server=127.0.0.1;Port=$MARIADB_PORT;User ID=root;Database=$DRILL_DB;Maximum Pool Size=200"
+  export Redis__ConnectionString="127.0.0.1:$REDIS_PORT"
+  drill_start_nodes
+}
+
+# Stops the cluster (keeping its logs), drops the drill's data and stops the private services.
+drill_down() {
+  drill_stop_nodes
   if [ -n "$DRILL_DB" ]; then
     mariadb --protocol=tcp -h 127.0.0.1 -P "$MARIADB_PORT" -uroot -e "DROP DATABASE IF EXISTS \`$DRILL_DB\`" 2>/dev/null || true
     redis-cli -h 127.0.0.1 -p "$REDIS_PORT" --scan --pattern "$DRILL_DB:*" 2>/dev/null | xargs -r -n 500 redis-cli -h 127.0.0.1 -p "$REDIS_PORT" del >/dev/null 2>&1 || true
