@@ -3,7 +3,8 @@
 # half Web Push), drained by ONE push worker process (Release build, production settings) against
 # the providers' stand-ins, which load/Distance.Load `push` hosts in its own process. Reports
 # records/s and the worker's CPU per record (/proc). No node runs: records are queued as the relays
-# queue them. Take the cluster lock: flock /tmp/distance-cluster.lock scripts/bench-push.sh
+# queue them. Take the cluster lock: flock -o /tmp/distance-cluster.lock scripts/bench-push.sh (-o, or
+# services it starts keep the lock while they run)
 #   RECORDS=50000 WEBPUSH_SHARE=0.5 CONCURRENCY=32 scripts/bench-push.sh
 set -euo pipefail
 source "$(dirname "$0")/env.sh"
