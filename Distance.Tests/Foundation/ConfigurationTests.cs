@@ -1,5 +1,4 @@
 using Distance.Tests.Infrastructure;
-using Microsoft.Extensions.Options;
 
 namespace Distance.Tests.Foundation;
 
@@ -19,20 +18,6 @@ public sealed class ConfigurationTests(DistanceFixture fixture)
     [InlineData("Cors:AllowedOrigins:0", "https://app.example.com/chat", "Cors:AllowedOrigins")]
     [InlineData("Cors:AllowedOrigins:0", "ftp://app.example.com", "Cors:AllowedOrigins")]
     [InlineData("Cors:AllowedOrigins:0", "app.example.com", "Cors:AllowedOrigins")]
-    public void ABadValueStopsTheBootWithAMessageNamingIt(string key, string value, string expectedInMessage)
-    {
-        var settings = new Dictionary<string, string?>(fixture.Settings);
-        foreach (var (senderKey, senderValue) in TestServices.PlaceholderSenders)
-            settings[senderKey] = senderValue;
-        settings[key] = value;
-        using var node = new DistanceNode(settings, environment: "Production");
-
-        var error = Assert.ThrowsAny<Exception>(() => node.Server);
-
-        // Several bad values are reported together (AggregateException); each is an options failure.
-        var failures = error is AggregateException many ? many.InnerExceptions : [error];
-        var failure = Assert.Single(failures);
-        Assert.IsType<OptionsValidationException>(failure);
-        Assert.Contains(expectedInMessage, failure.Message);
-    }
+    public void ABadValueStopsTheBootWithAMessageNamingIt(string key, string value, string expectedInMessage) =>
+        BootFailures.AssertTheSettingStopsTheBoot(fixture.Settings, key, value, expectedInMessage);
 }

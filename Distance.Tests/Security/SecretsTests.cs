@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Text.RegularExpressions;
 using Distance.Tests.Infrastructure;
-using Microsoft.Extensions.Options;
 
 namespace Distance.Tests.Security;
 
@@ -90,21 +89,8 @@ public sealed partial class SecretsTests(SecurityFixture fixture)
 
     [Theory]
     [MemberData(nameof(PlaceholderSecrets))]
-    public void OutsideDevelopmentAPlaceholderSecretStopsTheBoot(string key, string value, string expectedInMessage)
-    {
-        var settings = new Dictionary<string, string?>(fixture.Distance.Settings);
-        foreach (var (sender, setting) in TestServices.PlaceholderSenders)
-            settings[sender] = setting;
-        settings[key] = value;
-        using var node = new DistanceNode(settings, environment: "Production");
-
-        var error = Assert.ThrowsAny<Exception>(() => node.Server);
-
-        var failures = error is AggregateException many ? many.InnerExceptions : [error];
-        var failure = Assert.Single(failures);
-        Assert.IsType<OptionsValidationException>(failure);
-        Assert.Contains(expectedInMessage, failure.Message);
-    }
+    public void OutsideDevelopmentAPlaceholderSecretStopsTheBoot(string key, string value, string expectedInMessage) =>
+        BootFailures.AssertTheSettingStopsTheBoot(fixture.Distance.Settings, key, value, expectedInMessage);
 
     [Fact]
     public void InDevelopmentANonRandomSigningKeyStopsTheBootToo()
