@@ -142,20 +142,5 @@ public sealed class RawHubConnection : IAsyncDisposable
         }
     }
 
-    public async ValueTask DisposeAsync()
-    {
-        if (socket.State == WebSocketState.Open)
-        {
-            using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(2));
-            try
-            {
-                await socket.CloseAsync(WebSocketCloseStatus.NormalClosure, null, cts.Token);
-            }
-            catch (Exception exception) when (exception is WebSocketException or OperationCanceledException)
-            {
-                // already gone
-            }
-        }
-        socket.Dispose();
-    }
+    public ValueTask DisposeAsync() => socket.CloseQuietlyAsync();
 }
