@@ -15,9 +15,9 @@ public sealed partial class ShownMembers(IDatabase redis, IOptions<SafetyOptions
 {
     private static RedisKey Key(long callerId) => "safety:shown:" + callerId.ToString(CultureInfo.InvariantCulture);
 
-    // KEYS: the caller's set  ARGV: now (ms), the window (ms), the shown ids. One round trip per
-    // match instead of three (a match's Redis round trips are most of what it costs the node), and
-    // the add, the trim and the expiry land together.
+    // KEYS: the caller's set  ARGV: now (ms), the window (ms), the shown ids. One reply per match
+    // instead of three pipelined commands' three (each reply is a completion the node schedules),
+    // and the add, the trim and the expiry land together.
     private const string RecordScript = """
         local now, window = tonumber(ARGV[1]), tonumber(ARGV[2])
         local entries = {}

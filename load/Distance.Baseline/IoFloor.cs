@@ -4,7 +4,7 @@ using StackExchange.Redis;
 namespace Distance.Baseline;
 
 /// <summary>
-/// The I/O floor of a request (docs/benchmarks.md "The floor of a request's I/O"): the bare host doing
+/// The I/O floor of a request (docs/benchmarks.md "The I/O floor of a request"): the bare host doing
 /// only the round trips a Distance request cannot avoid — one Redis command (as the cluster-wide limit
 /// or the revocation check) and one MariaDB primary-key read (as /api/me) — with nothing of Distance
 /// around them: no authentication, no limiter, no Dapper, no JSON beyond a string. What these cost
