@@ -4,7 +4,6 @@ using Distance.Tests.Infrastructure;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using StackExchange.Redis;
-using StackExchange.Redis.KeyspaceIsolation;
 
 namespace Distance.Tests.Chat;
 
@@ -16,19 +15,14 @@ namespace Distance.Tests.Chat;
 public sealed class PresenceTests : IAsyncLifetime
 {
     private readonly ManualClock clock = new(DateTimeOffset.Parse("2026-12-05T10:00:00Z", System.Globalization.CultureInfo.InvariantCulture));
-    private readonly string prefix = "presence-test-" + Guid.NewGuid().ToString("N")[..8] + ":";
     private readonly ChatOptions options = new() { PresenceTtl = TimeSpan.FromSeconds(90) };
-    private ConnectionMultiplexer redis = null!;
+    private PrefixedRedis redis = null!;
 
-    public async Task InitializeAsync() => redis = await ConnectionMultiplexer.ConnectAsync(TestServices.RedisConnection);
+    public async Task InitializeAsync() => redis = await PrefixedRedis.ConnectAsync("presence-test");
 
-    public async Task DisposeAsync()
-    {
-        await Keys.KeyDeleteAsync("chat:presence:7");
-        await redis.DisposeAsync();
-    }
+    public Task DisposeAsync() => redis.DisposeAsync().AsTask();
 
-    private IDatabase Keys => redis.GetDatabase().WithKeyPrefix(prefix);
+    private IDatabase Keys => redis.Keys;
 
     private Presence NewPresence() =>
         new(Keys, new LiveConnections(), Options.Create(options), clock, NullLogger<Presence>.Instance);

@@ -3,7 +3,6 @@ using Distance.Tests.Infrastructure;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using StackExchange.Redis;
-using StackExchange.Redis.KeyspaceIsolation;
 
 namespace Distance.Tests.Safety;
 
@@ -16,18 +15,13 @@ public sealed class ShownMembersTests : IAsyncLifetime
 {
     private static readonly TimeSpan Window = TimeSpan.FromHours(1);
     private readonly ManualClock clock = new(DateTimeOffset.Parse("2026-12-05T10:00:00Z", System.Globalization.CultureInfo.InvariantCulture));
-    private readonly string prefix = "shown-test-" + Guid.NewGuid().ToString("N")[..8] + ":";
-    private ConnectionMultiplexer redis = null!;
+    private PrefixedRedis redis = null!;
 
-    public async Task InitializeAsync() => redis = await ConnectionMultiplexer.ConnectAsync(TestServices.RedisConnection);
+    public async Task InitializeAsync() => redis = await PrefixedRedis.ConnectAsync("shown-test");
 
-    public async Task DisposeAsync()
-    {
-        await Keys.KeyDeleteAsync("safety:shown:7");
-        await redis.DisposeAsync();
-    }
+    public Task DisposeAsync() => redis.DisposeAsync().AsTask();
 
-    private IDatabase Keys => redis.GetDatabase().WithKeyPrefix(prefix);
+    private IDatabase Keys => redis.Keys;
 
     private ShownMembers NewShownMembers() =>
         new(Keys, Options.Create(new SafetyOptions { ShownWindow = Window }), clock, NullLogger<ShownMembers>.Instance);
