@@ -6,6 +6,10 @@
 BENCH_REDIS_DB=1
 # bench_redis_cli ARGS...: redis-cli on the local Redis, in the benchmarks' database.
 bench_redis_cli() { redis-cli -h 127.0.0.1 -p "$REDIS_PORT" -n "$BENCH_REDIS_DB" "$@"; }
+# bench_redis_delete PATTERN: deletes the keys matching PATTERN in the benchmarks' database.
+bench_redis_delete() {
+  bench_redis_cli --scan --pattern "$1" | xargs -r -n 500 redis-cli -h 127.0.0.1 -p "$REDIS_PORT" -n "$BENCH_REDIS_DB" del >/dev/null
+}
 
 # bench_env DB PREFIX [DB_OPTIONS]: the local Redis and MariaDB up, and the nodes' configuration
 # (environment variables that cluster.sh passes on) for database DB and Redis key prefix PREFIX.
@@ -63,7 +67,7 @@ bench_wait_baseline() {
 # bench_drop DB: drops the benchmark's database and deletes its Redis keys (prefix $Redis__KeyPrefix).
 bench_drop() {
   mariadb --protocol=tcp -h 127.0.0.1 -P "$MARIADB_PORT" -uroot -e "DROP DATABASE IF EXISTS \`$1\`"
-  bench_redis_cli --scan --pattern "$Redis__KeyPrefix*" | xargs -r -n 500 redis-cli -h 127.0.0.1 -p "$REDIS_PORT" -n "$BENCH_REDIS_DB" del >/dev/null
+  bench_redis_delete "$Redis__KeyPrefix*"
 }
 
 # bench_teardown DB: on exit, what a benchmark leaves behind: this worktree's nodes, the database DB and its keys.

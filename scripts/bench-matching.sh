@@ -49,7 +49,7 @@ fi
 
 if [ "$SEED" != 0 ]; then
   # The cell index of an earlier seed is wrong for this one: without its marker the node rebuilds it.
-  bench_redis_cli --scan --pattern "${BENCH_DB}:cells:*" | xargs -r -n 500 redis-cli -h 127.0.0.1 -p "$REDIS_PORT" -n "$BENCH_REDIS_DB" del >/dev/null
+  bench_redis_delete "${BENCH_DB}:cells:*"
 fi
 
 trap 'bash scripts/cluster.sh down' EXIT
