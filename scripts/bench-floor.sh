@@ -4,8 +4,11 @@
 # rate against one path per layer, from the bare host's health check to an authenticated MariaDB
 # read. Reports latency and the CPU per request of the host, MariaDB and Redis. Stops all it started.
 #   scripts/bench-floor.sh            # RATE=1000 DURATION=20 WARMUP=10; override with the environment
-#   LAYERS="me rooms" scripts/bench-floor.sh   # some of: bare io-redis io-mariadb io-both pipeline limit me rooms (default all)
-# The io-* layers are the bare host doing only a request's unavoidable round trips (IoFloor.cs).
+#   LAYERS="me rooms" scripts/bench-floor.sh   # some of: bare io-redis io-mariadb io-both pipeline limit me rooms (the default)
+#                                              # and io-mix io-location io-match io-rooms io-history io-gate
+# The io-* layers are the bare host doing only a request's unavoidable round trips (IoFloor.cs);
+# io-mix is the festival mix's I/O with one Redis call per request (MixFloor.cs), io-KIND one kind
+# of it alone: these seed the festival's crowd (MEMBERS, BACKGROUND) instead of ten pairs.
 set -euo pipefail
 source "$(dirname "$0")/env.sh"
 source "$(dirname "$0")/bench-lib.sh"
@@ -18,6 +21,8 @@ DURATION="${DURATION:-20}"
 WARMUP="${WARMUP:-10}"
 BASELINE_PORT="${BASELINE_PORT:-5810}"
 LAYERS=" ${LAYERS:-bare io-redis io-mariadb io-both pipeline limit me rooms} "
+MEMBERS="${MEMBERS:-5000}"
+BACKGROUND="${BACKGROUND:-100000}"
 
 bench_env "$FLOOR_DB" "floor_bench:"
 bench_raise_rate_limits
@@ -35,13 +40,21 @@ trap cleanup EXIT
 log "building the load driver and the baseline host"
 bench_build_driver
 bench_build_baseline
-# Members 1 and 2 share room 1: /api/me and /api/rooms read real rows.
-"${driver[@]}" chat --seed --pairs 10 --connection "$(local_mariadb_connection "$FLOOR_DB")" >/dev/null
+layer() { [[ "$LAYERS" == *" $1 "* ]]; }
+# Members 1 and 2 share room 1: /api/me and /api/rooms read real rows (so they do in the festival's seed).
+mix_members=()
+if [[ "$LAYERS" =~ \ io-(mix|location|match|rooms|history|gate)\  ]]; then
+  log "seeding the festival's $MEMBERS crowd members with rooms and $BACKGROUND background members"
+  "${driver[@]}" festival --seed --members "$MEMBERS" --background "$BACKGROUND" --connection "$(local_mariadb_connection "$FLOOR_DB")" >/dev/null
+  mix_members=(MixMembers="$MEMBERS")
+else
+  "${driver[@]}" chat --seed --pairs 10 --connection "$(local_mariadb_connection "$FLOOR_DB")" >/dev/null
+fi
 
 log "starting 1 node on $((DISTANCE_BASE_PORT + 1)) and the baseline host on $BASELINE_PORT"
 bash scripts/cluster.sh up 1 >/dev/null
 bench_start_baseline "$BASELINE_PORT" floor-baseline: MariaDb="$Database__ConnectionString" \
-  Redis="$Redis__ConnectionString"
+  Redis="$Redis__ConnectionString" KeyPrefix="${Redis__KeyPrefix}baseline:" "${mix_members[@]}"
 baseline_pid=$bench_baseline_pid
 bench_wait_baseline "$BASELINE_PORT"
 
@@ -50,7 +63,6 @@ services="$(bench_service_pids)"
 node_pids="$(bench_node_pids)${services:+,$services}"
 log "load: $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg); $RATE requests/s, ${DURATION}s after ${WARMUP}s"
 run() { "${driver[@]}" floor --rate "$RATE" --duration "$DURATION" --warmup "$WARMUP" "$@"; }
-layer() { [[ "$LAYERS" == *" $1 "* ]]; }
 if layer bare; then
   echo "# the bare host (Kestrel, one minimal-API endpoint, nothing else)"
   run --url "http://127.0.0.1:$BASELINE_PORT" --path /health --pids "$baseline_pid"
@@ -67,6 +79,16 @@ if layer io-both; then
   echo "# the bare host, one Redis round trip and then one MariaDB read: the I/O of the simplest signed-in read"
   run --url "http://127.0.0.1:$BASELINE_PORT" --path /floor/both --pids "$baseline_pid${services:+,$services}"
 fi
+if layer io-mix; then
+  echo "# the festival mix's I/O on the bare host: one Redis call per request (revocation and buckets), Distance's statements, the shown record"
+  run --url "http://127.0.0.1:$BASELINE_PORT" --path /floor/mix --pids "$baseline_pid${services:+,$services}"
+fi
+for kind in location match rooms history gate; do
+  if layer "io-$kind"; then
+    echo "# the mix's I/O for $kind requests alone (gate: the Redis call alone, as a read answered from Redis)"
+    run --url "http://127.0.0.1:$BASELINE_PORT" --path "/floor/mix?only=$kind" --pids "$baseline_pid${services:+,$services}"
+  fi
+done
 if layer pipeline; then
   echo "# the node's pipeline, no Redis or MariaDB (health checks are exempt from the limits)"
   run --url "$node" --path /health/live --pids "$node_pids"

@@ -7,6 +7,8 @@
 #   SEED=0 scripts/bench-matching.sh     # reuse the last seeded database
 #   SEED=0 BASELINE=0 RATE=500 UPDATES=0 scripts/bench-matching.sh   # the cost of one kind alone
 #   CELL_INDEX=0 SEED=0 scripts/bench-matching.sh   # draws from MariaDB's buckets, not the Redis cell index
+#   FLOOR=1 ... scripts/bench-matching.sh   # then the same match rate against a match's I/O alone on the bare host
+#                                           # (MixFloor.cs: one Redis call, the buckets' statements, the shown record)
 set -euo pipefail
 source "$(dirname "$0")/env.sh"
 source "$(dirname "$0")/bench-lib.sh"
@@ -27,12 +29,15 @@ BASELINE="${BASELINE:-1}"               # 0 skips the naive full-scan baseline
 # Extra MySqlConnector options for the nodes, e.g. DB_OPTIONS="Connection Reset=false".
 DB_OPTIONS="${DB_OPTIONS:-}"
 CELL_INDEX="${CELL_INDEX:-1}"
+FLOOR="${FLOOR:-0}"
+BASELINE_PORT="${BASELINE_PORT:-5210}"
 export Matching__CellIndex="$([ "$CELL_INDEX" = 0 ] && echo false || echo true)"
 
 bench_env "$BENCH_DB" "${BENCH_DB}:" "$DB_OPTIONS"
 
 log "building the load driver"
 bench_build_driver
+[ "$FLOOR" != 0 ] && bench_build_baseline
 
 if [ "$SEED" != 0 ]; then
   log "seeding $MEMBERS members into $BENCH_DB"
@@ -52,7 +57,16 @@ if [ "$SEED" != 0 ]; then
   bench_redis_delete "${BENCH_DB}:cells:*"
 fi
 
-trap 'bash scripts/cluster.sh down' EXIT
+baseline_pid=""
+cleanup() {
+  set +e
+  if [ -n "$baseline_pid" ]; then
+    bench_stop "$baseline_pid"
+    bench_redis_delete "${BENCH_DB}:baseline:*"
+  fi
+  bash scripts/cluster.sh down
+}
+trap cleanup EXIT
 log "starting $NODES node(s) from port $((DISTANCE_BASE_PORT + 1))"
 bash scripts/cluster.sh up "$NODES" >/dev/null
 if [ "$CELL_INDEX" != 0 ]; then
@@ -72,3 +86,14 @@ log "load: $RATE matches/s and $UPDATES location updates/s for ${DURATION}s ($CL
 "${driver[@]}" matching --url "http://127.0.0.1:$((DISTANCE_BASE_PORT + 1))" --connection "$(local_mariadb_connection "$BENCH_DB")" \
   --festival "$FESTIVAL" --rate "$RATE" --updates "$UPDATES" --duration "$DURATION" --warmup "$WARMUP" --clients "$CLIENTS" \
   --pids "$node_pid${mariadb_pid:+,$mariadb_pid}${redis_pid:+,$redis_pid}" $([ "$BASELINE" != 0 ] && echo --baseline)
+
+if [ "$FLOOR" != 0 ]; then
+  bash scripts/cluster.sh down
+  log "the floor: $RATE matches/s of a match's I/O alone on the bare host (port $BASELINE_PORT)"
+  bench_start_baseline "$BASELINE_PORT" "${BENCH_DB}:baseline:" MariaDb="$(local_mariadb_connection "$BENCH_DB")" \
+    Redis="$Redis__ConnectionString" KeyPrefix="${BENCH_DB}:baseline:" MixMembers="$((2 * FESTIVAL))"
+  baseline_pid=$bench_baseline_pid
+  bench_wait_baseline "$BASELINE_PORT"
+  "${driver[@]}" floor --url "http://127.0.0.1:$BASELINE_PORT" --path "/floor/mix?only=match" --rate "$RATE" --duration "$DURATION" \
+    --warmup "$WARMUP" --clients "$CLIENTS" --pids "$baseline_pid${mariadb_pid:+,$mariadb_pid}${redis_pid:+,$redis_pid}"
+fi

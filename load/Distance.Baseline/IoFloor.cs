@@ -20,8 +20,13 @@ public static class IoFloor
         WHERE m.id = @id
         """;
 
-    /// <summary>Maps /floor/redis, /floor/mariadb and /floor/both when a MariaDB connection string is configured.</summary>
-    public static void MapIoFloor(this WebApplication app, string redis, string? mariaDb)
+    /// <summary>
+    /// Maps /floor/redis, /floor/mariadb and /floor/both when a MariaDB connection string is configured,
+    /// and /floor/mix (<see cref="MixFloor"/>) when <paramref name="mixMembers"/> says the database holds
+    /// the festival's seed. <paramref name="keyPrefix"/> starts every Redis key they touch, so a benchmark
+    /// deletes them with its own.
+    /// </summary>
+    public static void MapIoFloor(this WebApplication app, string redis, string? mariaDb, int? mixMembers, string keyPrefix)
     {
         if (string.IsNullOrWhiteSpace(mariaDb))
             return;
@@ -32,11 +37,13 @@ public static class IoFloor
         var dataSource = builder.Build();
         app.Lifetime.ApplicationStopping.Register(() => { multiplexer.Dispose(); dataSource.Dispose(); });
 
-        RedisKey key = "floor-baseline:revoked:1";
+        RedisKey key = keyPrefix + "revoked:1";
         app.MapGet("/floor/redis", async () => await database.KeyExistsAsync(key) ? "revoked" : "ok");
         app.MapGet("/floor/mariadb", async (CancellationToken ct) => await ReadMemberAsync(dataSource, ct));
         app.MapGet("/floor/both", async (CancellationToken ct) =>
             await database.KeyExistsAsync(key) ? "revoked" : await ReadMemberAsync(dataSource, ct));
+        if (mixMembers is { } members)
+            MixFloor.Map(app, database, dataSource, members, keyPrefix);
     }
 
     private static async Task<string> ReadMemberAsync(MySqlDataSource dataSource, CancellationToken cancellationToken)

@@ -1,0 +1,168 @@
+using Dapper;
+using Distance.Data.Database;
+using Distance.Data.Locations;
+using Distance.Data.Messages;
+using Distance.Data.Rooms;
+using MySqlConnector;
+using StackExchange.Redis;
+
+namespace Distance.Baseline;
+
+/// <summary>
+/// The I/O floor of the festival mix under the fewest round trips any design keeping the contract
+/// could have (docs/benchmarks.md "The I/O floor of the festival mix"): every request makes ONE Redis
+/// call that checks the login's revocation and takes a token from each of its buckets (and, for a
+/// history page, reads the room's directory entry), then runs Distance's own statements through its
+/// repositories (Distance.Data, so the statements are exactly the node's), and a match records whom
+/// it showed. No authentication, no routing beyond one endpoint, no JSON, no limiter bookkeeping in
+/// the process: what this costs per request no design that stores and checks what Distance does can
+/// go below on this machine. The kind of each request follows the festival mix's shares (location
+/// 45 %, matches 15 %, rooms 25 %, history 15 %) by a request counter; the members are the festival
+/// seed's crowd (ids 1..members, room k joining members 2k-1 and 2k).
+/// </summary>
+public sealed class MixFloor
+{
+    // KEYS[1]: the login's revocation key, KEYS[2]: a key to read and return (the room directory),
+    // KEYS[3..]: token buckets. ARGV: now (ms), then capacity, tokens per period, period (ms) per
+    // bucket. A token bucket in the same shape as the node's (a hash of tokens and time, a TTL), all
+    // checked before any is taken so a refusal takes nothing.
+    private const string GateScript = """
+        if redis.call('EXISTS', KEYS[1]) == 1 then return -1 end
+        local read = redis.call('GET', KEYS[2])
+        local now = tonumber(ARGV[1])
+        local left = {}
+        for i = 3, #KEYS do
+          local a = 2 + (i - 3) * 3
+          local capacity, rate, period = tonumber(ARGV[a]), tonumber(ARGV[a + 1]), tonumber(ARGV[a + 2])
+          local state = redis.call('HMGET', KEYS[i], 'tokens', 'at')
+          local tokens, at = tonumber(state[1]) or capacity, tonumber(state[2]) or now
+          tokens = math.min(capacity, tokens + math.floor((now - at) / period) * rate)
+          if tokens < 1 then return 0 end
+          left[i] = tokens - 1
+        end
+        for i = 3, #KEYS do
+          redis.call('HSET', KEYS[i], 'tokens', left[i], 'at', now)
+          redis.call('PEXPIRE', KEYS[i], 60000)
+        end
+        return read and 2 or 1
+        """;
+
+    // The member and matching limits, raised as the benchmarks raise them: the floor never refuses.
+    private static readonly RedisValue[] OneBucket = [1_000_000, 1_000_000, 1_000];
+
+    private readonly IDatabase redis;
+    private readonly LocationRepository locations;
+    private readonly NearbyRepository nearby;
+    private readonly RoomRepository rooms;
+    private readonly MessageRepository messages;
+    private readonly (double Latitude, double Longitude)[] positions;
+    private readonly string prefix;
+    private long requests;
+
+    private MixFloor(IDatabase redis, MySqlDataSource dataSource, (double, double)[] positions, string prefix)
+    {
+        this.redis = redis;
+        this.positions = positions;
+        this.prefix = prefix;
+        locations = new LocationRepository(dataSource);
+        nearby = new NearbyRepository(dataSource, ReadRouting.PrimaryOnly(dataSource));
+        rooms = new RoomRepository(dataSource);
+        messages = new MessageRepository(dataSource);
+    }
+
+    /// <summary>Maps /floor/mix when a MariaDB connection string to a festival-seeded database is configured.</summary>
+    public static void Map(WebApplication app, IDatabase redis, MySqlDataSource dataSource, int members, string prefix)
+    {
+        // The crowd's stored positions (cell centres): an update to one of them stays in its cell,
+        // as most of the festival's steps do.
+        using var connection = dataSource.OpenConnection();
+        var stored = connection.Query<(long Id, double Latitude, double Longitude)>(
+            "SELECT member_id, latitude, longitude FROM member_locations WHERE member_id <= @members ORDER BY member_id", new { members }).ToList();
+        if (stored.Count != members)
+            throw new InvalidOperationException($"/floor/mix needs a festival seed of {members} located crowd members; found {stored.Count}");
+        var floor = new MixFloor(redis, dataSource, stored.Select(s => (s.Latitude, s.Longitude)).ToArray(), prefix);
+        app.MapGet("/floor/mix", floor.HandleAsync);
+    }
+
+    /// <summary>
+    /// The mix's kinds by a request counter, 9 : 3 : 5 : 3 of every 20; <c>?only=location|match|rooms|history</c>
+    /// serves one kind alone (the matching benchmark's floor is <c>?only=match</c>), and <c>?only=gate</c> the
+    /// Redis call alone: the floor of a read a Redis-resident read model would answer in that call.
+    /// </summary>
+    private async Task<IResult> HandleAsync(string? only, CancellationToken cancellationToken)
+    {
+        var n = Interlocked.Increment(ref requests);
+        var member = Random.Shared.Next(positions.Length) + 1;
+        var room = (member + 1) / 2;
+        var kind = only ?? (n % 20) switch
+        {
+            < 9 => "location",
+            < 12 => "match",
+            < 17 => "rooms",
+            _ => "history",
+        };
+        return kind switch
+        {
+            "location" => await LocationAsync(n, member, cancellationToken),
+            "match" => await MatchAsync(member, cancellationToken),
+            "rooms" => await RoomsAsync(member, cancellationToken),
+            "history" => await HistoryAsync(member, room, cancellationToken),
+            // A read answered by the Redis call alone (a read model kept in Redis, read by the gate's script): no statement.
+            "gate" => await GateAsync(member, prefix + "room:" + room, 1) ? Results.Text("1") : Results.StatusCode(429),
+            _ => Results.BadRequest("only: location, match, rooms, history or gate"),
+        };
+    }
+
+    /// <summary>Location updates are written in batches of three (the node's k ≈ 3 at festival ×20): every third writes one.</summary>
+    private async Task<IResult> LocationAsync(long n, int member, CancellationToken cancellationToken)
+    {
+        if (!await GateAsync(member, null, 1))
+            return Results.StatusCode(429);
+        if (n % 3 != 0)
+            return Results.NoContent();
+        var batch = Enumerable.Range(0, 3).Select(_ => Random.Shared.Next(positions.Length))
+            .Distinct().Select(i => new LocationUpdate(i + 1, positions[i].Latitude, positions[i].Longitude)).ToList();
+        await locations.UpdateInPlaceAsync(batch, TimeSpan.FromMinutes(1), cancellationToken);
+        return Results.NoContent();
+    }
+
+    /// <summary>The global and the matching bucket, the draw (MariaDB's buckets), and the shown record.</summary>
+    private async Task<IResult> MatchAsync(int member, CancellationToken cancellationToken)
+    {
+        if (!await GateAsync(member, null, 2))
+            return Results.StatusCode(429);
+        var found = await nearby.FindAsync(new NearbyQuery(member, 1000, 4, false), cancellationToken) ?? [];
+        if (found.Count > 0)
+        {
+            // The node's record is one script (add, trim, expire); one ZADD is its round trip with less
+            // work in Redis: still a floor.
+            var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+            await redis.SortedSetAddAsync(prefix + "shown:" + member, found.Select(m => new SortedSetEntry(m.Profile.MemberId, now)).ToArray());
+        }
+        return Results.Text(found.Count.ToString(System.Globalization.CultureInfo.InvariantCulture));
+    }
+
+    private async Task<IResult> RoomsAsync(int member, CancellationToken cancellationToken)
+    {
+        if (!await GateAsync(member, null, 1))
+            return Results.StatusCode(429);
+        var page = await rooms.SummariesAsync(member, null, 50, cancellationToken);
+        return Results.Text((page?.Count ?? 0).ToString(System.Globalization.CultureInfo.InvariantCulture));
+    }
+
+    private async Task<IResult> HistoryAsync(int member, int room, CancellationToken cancellationToken)
+    {
+        if (!await GateAsync(member, prefix + "room:" + room, 1))
+            return Results.StatusCode(429);
+        var page = await messages.NewestAsync(room, null, 50, cancellationToken);
+        return Results.Text(page.Count.ToString(System.Globalization.CultureInfo.InvariantCulture));
+    }
+
+    private async Task<bool> GateAsync(int member, string? read, int buckets)
+    {
+        RedisKey[] keys = [prefix + "revoked:" + member, read ?? prefix + "none",
+            .. Enumerable.Range(0, buckets).Select(b => (RedisKey)$"{prefix}rl:{b}:{member}")];
+        RedisValue[] values = [DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(), .. Enumerable.Repeat(OneBucket, buckets).SelectMany(b => b)];
+        return (long)await redis.ScriptEvaluateAsync(GateScript, keys, values) > 0;
+    }
+}
