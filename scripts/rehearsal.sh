@@ -171,7 +171,7 @@ start_node() {
     fi
     # The image's own settings (Dockerfile ENV) and the process basics; nothing from this shell.
     exec env -i PATH="$PATH" HOME="$HOME" DOTNET_CLI_TELEMETRY_OPTOUT=1 SSL_CERT_FILE="$R/tls/trust.pem" \
-      DOTNET_ThreadPool_UnfairSemaphoreSpinLimit=0 DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS=1 \
+      DOTNET_ThreadPool_UnfairSemaphoreSpinLimit=0 DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS=1 DOTNET_GCgen0size=0x4000000 \
       "${NODE_ENV[@]}" dotnet "$(dll_of "$1")"
   ) >"$R/logs/$1.log" 2>&1 &
   PIDS+=($!)

@@ -38,7 +38,7 @@ status=0
 # threads, and connects to Redis and MariaDB time out.
 # A test that hangs (no test takes a minute; the suite about three) ends the run after 5 minutes
 # with its name in the output, instead of holding CI until its own timeout.
-env -u DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS -u DOTNET_ThreadPool_UnfairSemaphoreSpinLimit \
+env -u DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS -u DOTNET_ThreadPool_UnfairSemaphoreSpinLimit -u DOTNET_GCgen0size \
   dotnet test Distance.sln -c Release --no-build --logger "trx;LogFileName=tests.trx" \
   --blame-hang-timeout 5m --blame-hang-dump-type none \
   --results-directory "$results" "$@" || status=$?
