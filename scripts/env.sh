@@ -12,7 +12,7 @@ MARIADB_SOCKET="$MARIADB_DIR/mysql.sock"
 export DOTNET_ThreadPool_UnfairSemaphoreSpinLimit="${DOTNET_ThreadPool_UnfairSemaphoreSpinLimit:-0}"
 export DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS="${DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS:-1}"
 # A 64 MB gen0 budget: a tenth of the collections, and the chat's cold-surge p99 about halved
-# (docs/benchmarks.md "A 64 MB gen0 budget"). Only an environment variable sets it (the GC has no
+# (docs/benchmarks.md "The cold surge on the faster machine"). Only an environment variable sets it (the GC has no
 # runtimeconfig name for it).
 export DOTNET_GCgen0size="${DOTNET_GCgen0size:-0x4000000}"
 export DOTNET_CLI_TELEMETRY_OPTOUT=1
