@@ -21,6 +21,7 @@ DURATION="${DURATION:-20}"
 WARMUP="${WARMUP:-10}"
 BASELINE_PORT="${BASELINE_PORT:-5810}"
 LAYERS=" ${LAYERS:-bare io-redis io-mariadb io-both pipeline limit me rooms} "
+MIX_KINDS="location match rooms history gate"   # the io-KIND layers
 MEMBERS="${MEMBERS:-5000}"
 BACKGROUND="${BACKGROUND:-100000}"
 
@@ -41,9 +42,14 @@ log "building the load driver and the baseline host"
 bench_build_driver
 bench_build_baseline
 layer() { [[ "$LAYERS" == *" $1 "* ]]; }
+mix_layers() {
+  local kind
+  for kind in mix $MIX_KINDS; do layer "io-$kind" && return 0; done
+  return 1
+}
 # Members 1 and 2 share room 1: /api/me and /api/rooms read real rows (so they do in the festival's seed).
 mix_members=()
-if [[ "$LAYERS" =~ \ io-(mix|location|match|rooms|history|gate)\  ]]; then
+if mix_layers; then
   log "seeding the festival's $MEMBERS crowd members with rooms and $BACKGROUND background members"
   "${driver[@]}" festival --seed --members "$MEMBERS" --background "$BACKGROUND" --connection "$(local_mariadb_connection "$FLOOR_DB")" >/dev/null
   mix_members=(MixMembers="$MEMBERS")
@@ -83,7 +89,7 @@ if layer io-mix; then
   echo "# the festival mix's I/O on the bare host: one Redis call per request (revocation and buckets), Distance's statements, the shown record"
   run --url "http://127.0.0.1:$BASELINE_PORT" --path /floor/mix --pids "$baseline_pid${services:+,$services}"
 fi
-for kind in location match rooms history gate; do
+for kind in $MIX_KINDS; do
   if layer "io-$kind"; then
     echo "# the mix's I/O for $kind requests alone (gate: the Redis call alone, as a read answered from Redis)"
     run --url "http://127.0.0.1:$BASELINE_PORT" --path "/floor/mix?only=$kind" --pids "$baseline_pid${services:+,$services}"

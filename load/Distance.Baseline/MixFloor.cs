@@ -88,6 +88,8 @@ public sealed class MixFloor
     /// The mix's kinds by a request counter, 9 : 3 : 5 : 3 of every 20; <c>?only=location|match|rooms|history</c>
     /// serves one kind alone (the matching benchmark's floor is <c>?only=match</c>), and <c>?only=gate</c> the
     /// Redis call alone: the floor of a read a Redis-resident read model would answer in that call.
+    /// Every kind starts with the one Redis call: a match takes from two buckets, a history page (and
+    /// the gate) also reads the room's directory entry.
     /// </summary>
     private async Task<IResult> HandleAsync(string? only, CancellationToken cancellationToken)
     {
@@ -101,23 +103,26 @@ public sealed class MixFloor
             < 17 => "rooms",
             _ => "history",
         };
+        if (kind is not ("location" or "match" or "rooms" or "history" or "gate"))
+            return Results.BadRequest("only: location, match, rooms, history or gate");
+        var read = kind is "history" or "gate" ? prefix + "room:" + room : null;
+        if (!await GateAsync(member, read, kind == "match" ? 2 : 1))
+            return Results.StatusCode(429);
         return kind switch
         {
-            "location" => await LocationAsync(n, member, cancellationToken),
-            "match" => await MatchAsync(member, cancellationToken),
-            "rooms" => await RoomsAsync(member, cancellationToken),
-            "history" => await HistoryAsync(member, room, cancellationToken),
-            // A read answered by the Redis call alone (a read model kept in Redis, read by the gate's script): no statement.
-            "gate" => await GateAsync(member, prefix + "room:" + room, 1) ? Results.Text("1") : Results.StatusCode(429),
-            _ => Results.BadRequest("only: location, match, rooms, history or gate"),
+            "location" => await LocationAsync(n, cancellationToken),
+            "match" => Count(await MatchAsync(member, cancellationToken)),
+            "rooms" => Count((await rooms.SummariesAsync(member, null, 50, cancellationToken))?.Count ?? 0),
+            "history" => Count((await messages.NewestAsync(room, null, 50, cancellationToken)).Count),
+            _ => Count(1), // the gate: a read answered by the Redis call alone, no statement
         };
     }
 
+    private static IResult Count(int count) => Results.Text(count.ToString(System.Globalization.CultureInfo.InvariantCulture));
+
     /// <summary>Location updates are written in batches of three (the node's k ≈ 3 at festival ×20): every third writes one.</summary>
-    private async Task<IResult> LocationAsync(long n, int member, CancellationToken cancellationToken)
+    private async Task<IResult> LocationAsync(long n, CancellationToken cancellationToken)
     {
-        if (!await GateAsync(member, null, 1))
-            return Results.StatusCode(429);
         if (n % 3 != 0)
             return Results.NoContent();
         var batch = Enumerable.Range(0, 3).Select(_ => Random.Shared.Next(positions.Length))
@@ -126,11 +131,9 @@ public sealed class MixFloor
         return Results.NoContent();
     }
 
-    /// <summary>The global and the matching bucket, the draw (MariaDB's buckets), and the shown record.</summary>
-    private async Task<IResult> MatchAsync(int member, CancellationToken cancellationToken)
+    /// <summary>The draw (MariaDB's buckets) and the shown record; the number of members found.</summary>
+    private async Task<int> MatchAsync(int member, CancellationToken cancellationToken)
     {
-        if (!await GateAsync(member, null, 2))
-            return Results.StatusCode(429);
         var found = await nearby.FindAsync(new NearbyQuery(member, 1000, 4, false), cancellationToken) ?? [];
         if (found.Count > 0)
         {
@@ -139,23 +142,7 @@ public sealed class MixFloor
             var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
             await redis.SortedSetAddAsync(prefix + "shown:" + member, found.Select(m => new SortedSetEntry(m.Profile.MemberId, now)).ToArray());
         }
-        return Results.Text(found.Count.ToString(System.Globalization.CultureInfo.InvariantCulture));
-    }
-
-    private async Task<IResult> RoomsAsync(int member, CancellationToken cancellationToken)
-    {
-        if (!await GateAsync(member, null, 1))
-            return Results.StatusCode(429);
-        var page = await rooms.SummariesAsync(member, null, 50, cancellationToken);
-        return Results.Text((page?.Count ?? 0).ToString(System.Globalization.CultureInfo.InvariantCulture));
-    }
-
-    private async Task<IResult> HistoryAsync(int member, int room, CancellationToken cancellationToken)
-    {
-        if (!await GateAsync(member, prefix + "room:" + room, 1))
-            return Results.StatusCode(429);
-        var page = await messages.NewestAsync(room, null, 50, cancellationToken);
-        return Results.Text(page.Count.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        return found.Count;
     }
 
     private async Task<bool> GateAsync(int member, string? read, int buckets)
