@@ -12,7 +12,8 @@
 #   DISTANCE_REHEARSAL_BASE_PORT (5800): ports base+06 MariaDB, +79 Redis, +11/+12 nodes, +14 push worker,
 #     +80/+43 nginx HTTP/HTTPS, +90 Prometheus, +93 Alertmanager, +20 SMS (HTTPS; the stand-in
 #     itself on +22), +21 webhook, +25 SMTP
-#   DISTANCE_REHEARSAL_BUILD=0 uses the existing Release build (scripts/test.sh has just built it)
+#   DISTANCE_REHEARSAL_BUILD=0 uses the existing Release build of the SMS stand-in (scripts/test.sh has
+#     just built it); the nodes and the push worker always run the images their Dockerfiles build
 #   DISTANCE_REHEARSAL_COMPOSE / _NGINX: another compose file or nginx folder (the mutation runs
 #     of docs/operations.md)
 set -euo pipefail
@@ -102,14 +103,14 @@ fi
 "$PY" scripts/rehearsal/render.py files "$REPO_ROOT" "$R/compose.yml" "$R" "$PORTS" 2>"$R/logs/render.log" \
   || fail "$(tail -1 "$R/logs/render.log")"
 
-# ---- Build --------------------------------------------------------------------------------------
-BIN="$REPO_ROOT/Distance.Realtime/bin/Release/net10.0"
-PUSH_BIN="$REPO_ROOT/Distance.Push/bin/Release/net10.0"
-if [ "${DISTANCE_REHEARSAL_BUILD:-1}" != 0 ] || [ ! -f "$BIN/Distance.Realtime.dll" ] || [ ! -f "$PUSH_BIN/Distance.Push.dll" ]; then
-  step "building (Release)"
-  dotnet build Distance.Realtime -c Release -nologo -v quiet -clp:ErrorsOnly >"$R/logs/build.log" 2>&1 || fail "the build failed"
-  dotnet build Distance.Push -c Release -nologo -v quiet -clp:ErrorsOnly >>"$R/logs/build.log" 2>&1 || fail "the push worker's build failed"
-fi
+# ---- The images, built from their Dockerfiles as docker build would (scripts/rehearsal/image.py) -----
+image() {
+  "$PY" scripts/rehearsal/image.py "$REPO_ROOT" "$2" "$R/image-$1" >"$R/logs/image-$1.log" 2>&1 \
+    || fail "the $1 image did not build from $2: $({ grep -m1 ': error ' "$R/logs/image-$1.log" || tail -1 "$R/logs/image-$1.log"; } | cut -c1-300)"
+}
+step "building the images from Distance.Realtime/Dockerfile and Distance.Push/Dockerfile"
+image node Distance.Realtime/Dockerfile
+image push Distance.Push/Dockerfile
 
 # ---- MariaDB and Redis, as the compose services run them ------------------------------------------
 step "mariadb :$(port mariadb), redis :$(port redis)"
@@ -157,22 +158,27 @@ PIDS+=($!)
 PIDS+=($!)
 
 # ---- Two nodes in Production, each with its rendered environment alone ---------------------------
-node_env() { mapfile -t NODE_ENV <"$R/$1.env"; }
-bin_of() { if [ "$1" = push-worker ]; then echo "$PUSH_BIN"; else echo "$BIN"; fi; }
-dll_of() { if [ "$1" = push-worker ]; then echo Distance.Push.dll; else echo Distance.Realtime.dll; fi; }
+# A service's image (its folder, its Dockerfile ENV, its ENTRYPOINT) and its rendered environment.
+image_of() { if [ "$1" = push-worker ]; then echo "$R/image-push"; else echo "$R/image-node"; fi; }
+node_env() {
+  local image; image=$(image_of "$1")
+  mapfile -t NODE_ENV <"$R/$1.env"
+  mapfile -t IMAGE_ENV <"$image/image.env"
+  mapfile -t ENTRYPOINT <"$image/entrypoint"
+  WORKDIR=$(cat "$image/workdir")
+}
 start_node() {
   node_env "$1"
   (
-    cd "$(bin_of "$1")"
+    cd "$WORKDIR"
     # compose's nofile, as far as this machine's hard limit allows (raising it needs CAP_SYS_RESOURCE).
     if [ -f "$R/$1.nofile" ]; then
       wanted=$(cat "$R/$1.nofile") hard=$(ulimit -Hn)
       [ "$hard" = unlimited ] || [ "$hard" -ge "$wanted" ] && ulimit -n "$wanted" || ulimit -n "$hard"
     fi
-    # The image's own settings (Dockerfile ENV) and the process basics; nothing from this shell.
+    # The image's own settings (Dockerfile ENV), then compose's, as in a container; nothing from this shell.
     exec env -i PATH="$PATH" HOME="$HOME" DOTNET_CLI_TELEMETRY_OPTOUT=1 SSL_CERT_FILE="$R/tls/trust.pem" \
-      DOTNET_ThreadPool_UnfairSemaphoreSpinLimit=0 DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS=1 DOTNET_GCgen0size=0x4000000 \
-      "${NODE_ENV[@]}" dotnet "$(dll_of "$1")"
+      "${IMAGE_ENV[@]}" "${NODE_ENV[@]}" "${ENTRYPOINT[@]}"
   ) >"$R/logs/$1.log" 2>&1 &
   PIDS+=($!)
   echo $! >"$R/$1.pid"
@@ -181,7 +187,7 @@ start_node() {
 healthy() {
   node_env "$1"
   mapfile -t test_cmd <"$R/$1.health"
-  (cd "$(bin_of "$1")" && env -i PATH="$PATH" HOME="$HOME" DOTNET_CLI_TELEMETRY_OPTOUT=1 "${NODE_ENV[@]}" timeout 10 "${test_cmd[@]}") >/dev/null 2>&1
+  (cd "$WORKDIR" && env -i PATH="$PATH" HOME="$HOME" DOTNET_CLI_TELEMETRY_OPTOUT=1 "${IMAGE_ENV[@]}" "${NODE_ENV[@]}" timeout 10 "${test_cmd[@]}") >/dev/null 2>&1
 }
 step "nodes :$(port node1) :$(port node2) and the push worker :$(port push-worker) (Production)"
 start_node node1
