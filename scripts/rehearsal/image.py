@@ -5,7 +5,7 @@
 Every stage gets a folder standing for its file system (OUT_DIR/<stage>). COPY takes the build
 context (REPO minus .dockerignore) or, with --from, another stage's files; RUN runs its command with
 the stage's WORKDIR as the working folder, each container path in its words turned into the stage's
-folder and $TARGETARCH this machine's architecture (what BuildKit passes). The last stage is the
+folder. The last stage is the
 image: OUT_DIR/image.env holds its ENV (NAME=value lines), OUT_DIR/entrypoint its ENTRYPOINT (a word
 per line), OUT_DIR/workdir the folder its WORKDIR became. An instruction or form this does not know
 fails the build: a Dockerfile change cannot slip past unrehearsed.
@@ -13,17 +13,12 @@ fails the build: a Dockerfile change cannot slip past unrehearsed.
 import fnmatch
 import json
 import os
-import platform
 import re
 import shlex
 import shutil
 import subprocess
 import sys
 from pathlib import Path
-
-# BuildKit's names for the architectures it builds on.
-ARCHITECTURES = {"x86_64": "amd64", "aarch64": "arm64"}
-
 
 def fail(message):
     sys.exit(f"image: {message}")
@@ -79,7 +74,6 @@ def build(repo, dockerfile, out):
     repo, out = Path(repo).resolve(), Path(out).resolve()
     shutil.rmtree(out, ignore_errors=True)
     patterns = ignore_patterns(repo)
-    args = {"TARGETARCH": ARCHITECTURES.get(platform.machine()) or fail(f"unknown architecture {platform.machine()}")}
     stages, root, workdir = {}, None, "/"
     env, entrypoint = {}, []
 
@@ -110,23 +104,18 @@ def build(repo, dockerfile, out):
                 path = source_root / source.lstrip("/")
                 if not path.exists():
                     fail(f"COPY {source}: no such file in the {'stage' if source_root != repo else 'build context'}")
+                base = path.relative_to(source_root).as_posix()
                 copy(path, inside(target), target.endswith("/") or target == "." or len(sources) > 1,
-                     skip, source.strip("/") if source_root == repo and source not in (".", "./") else "")
+                     skip, "" if base == "." else base)
         elif keyword == "RUN":
             if rest.startswith("["):
                 fail(f"RUN {rest}: the exec form is not rehearsed")
-            if re.search(r"[;&|<>`]|\$\(", rest):
-                fail(f"RUN {rest}: shell operators are not rehearsed")
-            words = [re.sub(r"\$\{?(\w+)\}?", lambda m: args.get(m.group(1)) or fail(f"RUN: ${m.group(1)} is not an ARG"), w)
-                     for w in shlex.split(rest)]
+            if re.search(r"[;&|<>`$]", rest):
+                fail(f"RUN {rest}: shell operators and variables are not rehearsed")
             # Every absolute path in a container is the container's own.
-            words = [str(inside(w)) if w.startswith("/") else w for w in words]
+            words = [str(inside(w)) if w.startswith("/") else w for w in shlex.split(rest)]
             print(f"image: RUN {' '.join(words)}", file=sys.stderr)
             subprocess.run(words, cwd=inside(workdir), check=True, env={**os.environ, "DOTNET_CLI_TELEMETRY_OPTOUT": "1"})
-        elif keyword == "ARG":
-            name = rest.split("=", 1)[0]
-            if name not in args:
-                fail(f"ARG {name}: only BuildKit's TARGETARCH is rehearsed")
         elif keyword == "ENV":
             for word in shlex.split(rest):
                 name, separator, value = word.partition("=")
