@@ -29,6 +29,7 @@ internal static class ChatSetup
         services.AddHostedSingleton<RoomSignals>();
         services.AddHostedSingleton<ConnectingRooms>();
         services.AddSingleton<IWarmUpStep, ChatWarmUp>();
+        services.AddSingleton<IWarmUpStep, ChatHubWarmUp>();
 
         services.AddSingleton<ChatHubFilter>();
         services.AddSignalR().AddHubOptions<ChatHub>(hub => hub.AddFilter<ChatHubFilter>());

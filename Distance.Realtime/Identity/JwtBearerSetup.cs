@@ -1,5 +1,6 @@
 using Distance.Realtime.Claims;
 using Distance.Realtime.Errors;
+using Distance.Realtime.Observability;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.Options;
@@ -27,6 +28,7 @@ internal static class JwtBearerSetup
 
         services.AddOperatorIdentity(environment);
         services.AddSingleton<AccessTokenIssuer>();
+        services.AddSingleton<IWarmUpStep, AuthenticationWarmUp>();
         services.AddSingleton<LoginRevocations>();
         services.AddSingleton<IUserIdProvider, MemberClaims.UserIdProvider>();
 

@@ -44,8 +44,9 @@ public sealed partial class HubRateLimitFilter(
         }
         finally
         {
-            metrics.HubInvocationDuration.Record(Stopwatch.GetElapsedTime(started).TotalSeconds,
-                new KeyValuePair<string, object?>("method", method), new KeyValuePair<string, object?>("outcome", outcome));
+            if (!WarmUpConnection.Is(invocationContext.Context))
+                metrics.HubInvocationDuration.Record(Stopwatch.GetElapsedTime(started).TotalSeconds,
+                    new KeyValuePair<string, object?>("method", method), new KeyValuePair<string, object?>("outcome", outcome));
         }
     }
 

@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using Distance.Realtime.Observability;
 using Distance.Tests.Infrastructure;
+using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using MySqlConnector;
@@ -92,6 +93,63 @@ public sealed class WarmUpTests(DistanceFixture fixture)
             Assert.NotNull(await redis.GetDatabase().KeyTimeToLiveAsync(key));
     }
 
+    [Fact]
+    public async Task TheWarmUpRunsTheHubThroughBothProtocolsUnmeasuredAndLeavesNoPresenceOrQuota()
+    {
+        _ = fixture.NodeA;
+        var calls = new WarmUpCalls();
+        // Listening before the node exists: the warm-up runs while it starts. Kept per meter, since
+        // other collections' nodes measure in this process too.
+        var measured = new System.Collections.Concurrent.ConcurrentQueue<System.Diagnostics.Metrics.Meter>();
+        using var listener = new System.Diagnostics.Metrics.MeterListener();
+        listener.InstrumentPublished = (instrument, l) =>
+        {
+            if (instrument.Name == "distance.hub.invocation.duration")
+                l.EnableMeasurementEvents(instrument);
+        };
+        listener.SetMeasurementEventCallback<double>((instrument, _, _, _) => measured.Enqueue(instrument.Meter));
+        listener.Start();
+
+        await using var node = fixture.StartNode(Warm, services => services.Configure<HubOptions>(hub => hub.AddFilter(calls)));
+        using var client = node.CreateClient();
+        await Eventually.UntilAsync(async () => (await client.GetAsync("/health/ready")).StatusCode == HttpStatusCode.OK, TimeSpan.FromSeconds(15));
+
+        // Twenty rounds or more, each a connection per protocol (JSON and MessagePack), each one call.
+        Assert.True(calls.Connected >= 40, $"{calls.Connected} warm-up connections");
+        Assert.True(calls.Sent >= 40, $"{calls.Sent} warm-up SendMessage calls");
+        Assert.Equal(calls.Connected, calls.Disconnected);
+        Assert.Equal(0, calls.Others);
+        var meter = node.Service<DistanceMetrics>().HubInvocationDuration.Meter;
+        Assert.DoesNotContain(measured, m => ReferenceEquals(m, meter));
+        // Each connection was a member nobody is (a negative id): its presence and quota entries went
+        // with its hang-up; its rate-limit bucket expires by itself.
+        await using var redis = await ConnectionMultiplexer.ConnectAsync(TestServices.RedisConnection);
+        var keys = await TestServices.KeysAsync(redis.GetServer(redis.GetEndPoints()[0]), fixture.KeyPrefix + "*");
+        Assert.DoesNotContain(keys, k => k.ToString().Contains("presence:-") || k.ToString().Contains("connections:-"));
+        foreach (var key in keys.Where(k => k.ToString().Contains(":-")))
+            Assert.NotNull(await redis.GetDatabase().KeyTimeToLiveAsync(key));
+    }
+
+    [Fact]
+    public async Task TheWarmUpAuthenticatesTokensAsHubsAndTheApiGetThem()
+    {
+        _ = fixture.NodeA;
+        var logs = new CapturedLogs();
+        var settings = new Dictionary<string, string?>(Warm)
+        {
+            ["Logging:LogLevel:Microsoft.AspNetCore.Authentication.JwtBearer.JwtBearerHandler"] = "Debug",
+        };
+
+        await using var node = fixture.StartNode(settings, services => services.AddSingleton<ILoggerProvider>(logs));
+        using var client = node.CreateClient();
+        await Eventually.UntilAsync(async () => (await client.GetAsync("/health/ready")).StatusCode == HttpStatusCode.OK, TimeSpan.FromSeconds(15));
+
+        // Twenty rounds or more, two tokens each (query string and header); nobody else sent one.
+        var validated = logs.Entries.Count(e => e.Category.EndsWith("JwtBearerHandler") && e.Message.Contains("Successfully validated"));
+        Assert.True(validated >= 40, $"{validated} tokens validated before ready");
+        Assert.DoesNotContain(logs.Entries, e => e.Category.EndsWith("JwtBearerHandler") && e.Level >= LogLevel.Information);
+    }
+
     /// <summary>Every table of the fixture's database and its exact row count.</summary>
     private async Task<Dictionary<string, long>> RowCountsAsync()
     {
@@ -110,6 +168,39 @@ public sealed class WarmUpTests(DistanceFixture fixture)
         }
         Assert.Contains("messages", counts.Keys);
         return counts;
+    }
+
+    /// <summary>Counts what the warm-up's in-process connections do through the hub; any other connection's calls too.</summary>
+    private sealed class WarmUpCalls : IHubFilter
+    {
+        private int connected, disconnected, sent, others;
+
+        public int Connected => Volatile.Read(ref connected);
+        public int Disconnected => Volatile.Read(ref disconnected);
+        public int Sent => Volatile.Read(ref sent);
+        public int Others => Volatile.Read(ref others);
+
+        public ValueTask<object?> InvokeMethodAsync(HubInvocationContext context, Func<HubInvocationContext, ValueTask<object?>> next)
+        {
+            if (!WarmUpConnection.Is(context.Context))
+                Interlocked.Increment(ref others);
+            else if (context.HubMethodName == "SendMessage")
+                Interlocked.Increment(ref sent);
+            return next(context);
+        }
+
+        public Task OnConnectedAsync(HubLifetimeContext context, Func<HubLifetimeContext, Task> next)
+        {
+            Interlocked.Increment(ref WarmUpConnection.Is(context.Context) ? ref connected : ref others);
+            return next(context);
+        }
+
+        public Task OnDisconnectedAsync(HubLifetimeContext context, Exception? exception, Func<HubLifetimeContext, Exception?, Task> next)
+        {
+            if (WarmUpConnection.Is(context.Context))
+                Interlocked.Increment(ref disconnected);
+            return next(context, exception);
+        }
     }
 
     /// <summary>Holds the first round until the test opens it; counts rounds.</summary>
