@@ -34,6 +34,12 @@ public sealed partial class WarmUp(
 {
     private const int RoundsPerCheck = 20;
     private static readonly TimeSpan QuietPause = TimeSpan.FromMilliseconds(200);
+
+    // Quiet twice in a row: tiered compilation starts counting calls only once no method was compiled
+    // for 100 ms, so one quiet check can be that moment, with the tier-1 promotions still to come
+    // (docs/benchmarks.md, "The hub in the warm-up": warm-ups that ended after 100-180 rounds had
+    // compiled half the methods of the others and had the worst surges).
+    private const int QuietChecks = 2;
     private static readonly TimeSpan CleanUpTimeout = TimeSpan.FromSeconds(2);
 
     private volatile bool done;
@@ -74,10 +80,11 @@ public sealed partial class WarmUp(
         }
     }
 
-    /// <summary>Rounds of every step until a pause compiles at most <see cref="WarmUpOptions.QuietMethods"/> methods.</summary>
+    /// <summary>Rounds of every step until two checks in a row compile at most <see cref="WarmUpOptions.QuietMethods"/> methods each.</summary>
     private async Task RunRoundsAsync(List<IWarmUpStep> live, int minRounds, CancellationToken cancellationToken)
     {
         var compiled = JitInfo.GetCompiledMethodCount();
+        var quietChecks = 0;
         for (var round = 1; ; round++)
         {
             rounds = round;
@@ -101,7 +108,8 @@ public sealed partial class WarmUp(
             await Task.Delay(QuietPause, cancellationToken);
             var now = JitInfo.GetCompiledMethodCount();
             LogCheck(round, now - compiled);
-            if (round >= minRounds && now - compiled <= options.Value.QuietMethods)
+            quietChecks = now - compiled <= options.Value.QuietMethods ? quietChecks + 1 : 0;
+            if (round >= minRounds && quietChecks >= QuietChecks)
                 return;
             compiled = now;
         }

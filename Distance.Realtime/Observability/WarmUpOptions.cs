@@ -12,7 +12,7 @@ public sealed class WarmUpOptions
 
     /// <summary>The longest the warm-up may hold readiness back; then the node goes ready anyway.</summary>
     [Range(typeof(TimeSpan), "00:00:00.100", "00:01:00")]
-    public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(10);
+    public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(20);
 
     /// <summary>Rounds at least: tiered PGO needs ~60 calls of a method (30 to instrument it, 30 more to optimise it).</summary>
     [Range(1, 100_000)]
