@@ -87,10 +87,9 @@ internal sealed class ChatHubWarmUp(
         }
     }
 
-    /// <summary>A member id no member has: ids count up from 1, these are below 0, and new each time.</summary>
     private static ClaimsPrincipal MemberNobodyIs()
     {
-        var id = (-Random.Shared.NextInt64(1, long.MaxValue)).ToString(CultureInfo.InvariantCulture);
+        var id = WarmUpMember.NewId().ToString(CultureInfo.InvariantCulture);
         return new ClaimsPrincipal(new ClaimsIdentity([new Claim(MemberClaims.MemberIdClaim, id), new Claim(MemberClaims.LoginIdClaim, id)], "warm-up"));
     }
 

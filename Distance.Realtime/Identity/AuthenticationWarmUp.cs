@@ -20,7 +20,7 @@ internal sealed class AuthenticationWarmUp(AccessTokenIssuer issuer, IServiceSco
 {
     public async Task RoundAsync(CancellationToken cancellationToken)
     {
-        var memberId = -Random.Shared.NextInt64(1, long.MaxValue);
+        var memberId = WarmUpMember.NewId();
         var token = issuer.Issue(memberId, memberId).Token;
         await AuthenticateAsync(memberId, ChatHubNames.Path, context => context.Request.QueryString = QueryString.Create("access_token", token), cancellationToken);
         await AuthenticateAsync(memberId, "/api/me", context => context.Request.Headers.Authorization = "Bearer " + token, cancellationToken);

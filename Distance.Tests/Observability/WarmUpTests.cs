@@ -78,7 +78,7 @@ public sealed class WarmUpTests(DistanceFixture fixture)
 
         await using var node = fixture.StartNode(Warm, services => services.AddSingleton<ILoggerProvider>(logs));
         using var client = node.CreateClient();
-        await Eventually.UntilAsync(async () => (await client.GetAsync("/health/ready")).StatusCode == HttpStatusCode.OK, TimeSpan.FromSeconds(15));
+        await UntilReadyAsync(client);
 
         var finished = Assert.Single(logs.Entries, e => e.Category == typeof(WarmUp).FullName && e.Message.StartsWith("Warm-up finished"));
         Assert.DoesNotContain(logs.Entries, e => e.Category == typeof(WarmUp).FullName && e.Level >= LogLevel.Warning);
@@ -86,11 +86,7 @@ public sealed class WarmUpTests(DistanceFixture fixture)
         Assert.Equal(rowsBefore, await RowCountsAsync());
         // The room cache's "no such room" entries are removed; the rate-limit bucket of the
         // warm-up's member id expires like every bucket.
-        await using var redis = await ConnectionMultiplexer.ConnectAsync(TestServices.RedisConnection);
-        var keys = await TestServices.KeysAsync(redis.GetServer(redis.GetEndPoints()[0]), fixture.KeyPrefix + "*");
-        Assert.DoesNotContain(keys, k => k.ToString().Contains(long.MaxValue.ToString()));
-        foreach (var key in keys.Where(k => k.ToString().Contains("warm-up")))
-            Assert.NotNull(await redis.GetDatabase().KeyTimeToLiveAsync(key));
+        await AssertKeysAsync(gone: k => k.Contains(long.MaxValue.ToString()), expiring: k => k.Contains("warm-up"));
     }
 
     [Fact]
@@ -112,7 +108,7 @@ public sealed class WarmUpTests(DistanceFixture fixture)
 
         await using var node = fixture.StartNode(Warm, services => services.Configure<HubOptions>(hub => hub.AddFilter(calls)));
         using var client = node.CreateClient();
-        await Eventually.UntilAsync(async () => (await client.GetAsync("/health/ready")).StatusCode == HttpStatusCode.OK, TimeSpan.FromSeconds(15));
+        await UntilReadyAsync(client);
 
         // Twenty rounds or more, each a connection per protocol (JSON and MessagePack), each one call.
         Assert.True(calls.Connected >= 40, $"{calls.Connected} warm-up connections");
@@ -123,11 +119,7 @@ public sealed class WarmUpTests(DistanceFixture fixture)
         Assert.DoesNotContain(measured, m => ReferenceEquals(m, meter));
         // Each connection was a member nobody is (a negative id): its presence and quota entries went
         // with its hang-up; its rate-limit bucket expires by itself.
-        await using var redis = await ConnectionMultiplexer.ConnectAsync(TestServices.RedisConnection);
-        var keys = await TestServices.KeysAsync(redis.GetServer(redis.GetEndPoints()[0]), fixture.KeyPrefix + "*");
-        Assert.DoesNotContain(keys, k => k.ToString().Contains("presence:-") || k.ToString().Contains("connections:-"));
-        foreach (var key in keys.Where(k => k.ToString().Contains(":-")))
-            Assert.NotNull(await redis.GetDatabase().KeyTimeToLiveAsync(key));
+        await AssertKeysAsync(gone: k => k.Contains("presence:-") || k.Contains("connections:-"), expiring: k => k.Contains(":-"));
     }
 
     [Fact]
@@ -142,12 +134,25 @@ public sealed class WarmUpTests(DistanceFixture fixture)
 
         await using var node = fixture.StartNode(settings, services => services.AddSingleton<ILoggerProvider>(logs));
         using var client = node.CreateClient();
-        await Eventually.UntilAsync(async () => (await client.GetAsync("/health/ready")).StatusCode == HttpStatusCode.OK, TimeSpan.FromSeconds(15));
+        await UntilReadyAsync(client);
 
         // Twenty rounds or more, two tokens each (query string and header); nobody else sent one.
         var validated = logs.Entries.Count(e => e.Category.EndsWith("JwtBearerHandler") && e.Message.Contains("Successfully validated"));
         Assert.True(validated >= 40, $"{validated} tokens validated before ready");
         Assert.DoesNotContain(logs.Entries, e => e.Category.EndsWith("JwtBearerHandler") && e.Level >= LogLevel.Information);
+    }
+
+    private static Task UntilReadyAsync(HttpClient client) =>
+        Eventually.UntilAsync(async () => (await client.GetAsync("/health/ready")).StatusCode == HttpStatusCode.OK, TimeSpan.FromSeconds(15));
+
+    /// <summary>No key of the fixture's prefix is <paramref name="gone"/>; every key that is <paramref name="expiring"/> has a TTL.</summary>
+    private async Task AssertKeysAsync(Func<string, bool> gone, Func<string, bool> expiring)
+    {
+        await using var redis = await ConnectionMultiplexer.ConnectAsync(TestServices.RedisConnection);
+        var keys = await TestServices.KeysAsync(redis.GetServer(redis.GetEndPoints()[0]), fixture.KeyPrefix + "*");
+        Assert.DoesNotContain(keys, k => gone(k.ToString()));
+        foreach (var key in keys.Where(k => expiring(k.ToString())))
+            Assert.NotNull(await redis.GetDatabase().KeyTimeToLiveAsync(key));
     }
 
     /// <summary>Every table of the fixture's database and its exact row count.</summary>
