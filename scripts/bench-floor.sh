@@ -5,10 +5,11 @@
 # read. Reports latency and the CPU per request of the host, MariaDB and Redis. Stops all it started.
 #   scripts/bench-floor.sh            # RATE=1000 DURATION=20 WARMUP=10; override with the environment
 #   LAYERS="me rooms" scripts/bench-floor.sh   # some of: bare io-redis io-mariadb io-both pipeline limit me rooms (the default)
-#                                              # and io-mix io-location io-match io-rooms io-history io-gate
+#                                              # and io-mix io-mix-rm io-location io-match io-rooms io-history io-gate
 # The io-* layers are the bare host doing only a request's unavoidable round trips (IoFloor.cs);
 # io-mix is the festival mix's I/O with one Redis call per request (MixFloor.cs), io-KIND one kind
-# of it alone: these seed the festival's crowd (MEMBERS, BACKGROUND) instead of ten pairs.
+# of it alone, io-mix-rm the mix with room lists and history pages read from a Redis read model in
+# that one call: these seed the festival's crowd (MEMBERS, BACKGROUND) instead of ten pairs.
 set -euo pipefail
 source "$(dirname "$0")/env.sh"
 source "$(dirname "$0")/bench-lib.sh"
@@ -44,7 +45,7 @@ bench_build_baseline
 layer() { [[ "$LAYERS" == *" $1 "* ]]; }
 mix_layers() {
   local kind
-  for kind in mix $MIX_KINDS; do layer "io-$kind" && return 0; done
+  for kind in mix mix-rm $MIX_KINDS; do layer "io-$kind" && return 0; done
   return 1
 }
 # Members 1 and 2 share room 1: /api/me and /api/rooms read real rows (so they do in the festival's seed).
@@ -88,6 +89,10 @@ fi
 if layer io-mix; then
   echo "# the festival mix's I/O on the bare host: one Redis call per request (revocation and buckets), Distance's statements, the shown record"
   run --url "http://127.0.0.1:$BASELINE_PORT" --path /floor/mix --pids "$baseline_pid${services:+,$services}"
+fi
+if layer io-mix-rm; then
+  echo "# the same with room lists and history pages answered by that Redis call from a read model (no statement)"
+  run --url "http://127.0.0.1:$BASELINE_PORT" --path "/floor/mix?model=redis" --pids "$baseline_pid${services:+,$services}"
 fi
 for kind in $MIX_KINDS; do
   if layer "io-$kind"; then

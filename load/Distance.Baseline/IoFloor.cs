@@ -26,11 +26,11 @@ public static class IoFloor
     /// the festival's seed. <paramref name="keyPrefix"/> starts every Redis key they touch, so a benchmark
     /// deletes them with its own.
     /// </summary>
-    public static void MapIoFloor(this WebApplication app, string redis, string? mariaDb, int? mixMembers, string keyPrefix)
+    public static async Task MapIoFloorAsync(this WebApplication app, string redis, string? mariaDb, int? mixMembers, string keyPrefix)
     {
         if (string.IsNullOrWhiteSpace(mariaDb))
             return;
-        var multiplexer = ConnectionMultiplexer.Connect(redis);
+        var multiplexer = await ConnectionMultiplexer.ConnectAsync(redis);
         var database = multiplexer.GetDatabase();
         var builder = new MySqlDataSourceBuilder(mariaDb);
         builder.ConnectionStringBuilder.ConnectionReset = false; // as the node's data source
@@ -43,7 +43,7 @@ public static class IoFloor
         app.MapGet("/floor/both", async (CancellationToken ct) =>
             await database.KeyExistsAsync(key) ? "revoked" : await ReadMemberAsync(dataSource, ct));
         if (mixMembers is { } members)
-            MixFloor.Map(app, database, dataSource, members, keyPrefix);
+            await MixFloor.MapAsync(app, database, dataSource, members, keyPrefix, app.Lifetime.ApplicationStopping);
     }
 
     private static async Task<string> ReadMemberAsync(MySqlDataSource dataSource, CancellationToken cancellationToken)

@@ -44,7 +44,7 @@ public sealed class MixFloor
           redis.call('HSET', KEYS[i], 'tokens', left[i], 'at', now)
           redis.call('PEXPIRE', KEYS[i], 60000)
         end
-        return read and 2 or 1
+        return read or 1
         """;
 
     // The member and matching limits, raised as the benchmarks raise them: the floor never refuses.
@@ -59,6 +59,10 @@ public sealed class MixFloor
     private readonly string prefix;
     private long requests;
 
+    // The read model's keys (?model=redis): a member's room list and a room's newest page, as JSON.
+    private string RoomsKey(int member) => prefix + "model:rooms:" + member;
+    private string PageKey(int room) => prefix + "model:page:" + room;
+
     private MixFloor(IDatabase redis, MySqlDataSource dataSource, (double, double)[] positions, string prefix)
     {
         this.redis = redis;
@@ -71,27 +75,31 @@ public sealed class MixFloor
     }
 
     /// <summary>Maps /floor/mix when a MariaDB connection string to a festival-seeded database is configured.</summary>
-    public static void Map(WebApplication app, IDatabase redis, MySqlDataSource dataSource, int members, string prefix)
+    public static async Task MapAsync(WebApplication app, IDatabase redis, MySqlDataSource dataSource, int members, string prefix,
+        CancellationToken cancellationToken)
     {
         // The crowd's stored positions (cell centres): an update to one of them stays in its cell,
         // as most of the festival's steps do.
-        using var connection = dataSource.OpenConnection();
-        var stored = connection.Query<(long Id, double Latitude, double Longitude)>(
-            "SELECT member_id, latitude, longitude FROM member_locations WHERE member_id <= @members ORDER BY member_id", new { members }).ToList();
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        var stored = (await connection.QueryAsync<(long Id, double Latitude, double Longitude)>(new CommandDefinition(
+            "SELECT member_id, latitude, longitude FROM member_locations WHERE member_id <= @members ORDER BY member_id",
+            new { members }, cancellationToken: cancellationToken))).ToList();
         if (stored.Count != members)
             throw new InvalidOperationException($"/floor/mix needs a festival seed of {members} located crowd members; found {stored.Count}");
         var floor = new MixFloor(redis, dataSource, stored.Select(s => (s.Latitude, s.Longitude)).ToArray(), prefix);
+        await floor.WriteReadModelAsync(members, cancellationToken);
         app.MapGet("/floor/mix", floor.HandleAsync);
     }
 
     /// <summary>
     /// The mix's kinds by a request counter, 9 : 3 : 5 : 3 of every 20; <c>?only=location|match|rooms|history</c>
     /// serves one kind alone (the matching benchmark's floor is <c>?only=match</c>), and <c>?only=gate</c> the
-    /// Redis call alone: the floor of a read a Redis-resident read model would answer in that call.
+    /// Redis call alone: the floor of a read a Redis-resident read model would answer in that call;
+    /// <c>?model=redis</c> answers room lists and history pages from such a read model, in that call.
     /// Every kind starts with the one Redis call: a match takes from two buckets, a history page (and
     /// the gate) also reads the room's directory entry.
     /// </summary>
-    private async Task<IResult> HandleAsync(string? only, CancellationToken cancellationToken)
+    private async Task<IResult> HandleAsync(string? only, string? model, CancellationToken cancellationToken)
     {
         var n = Interlocked.Increment(ref requests);
         var member = Random.Shared.Next(positions.Length) + 1;
@@ -105,8 +113,14 @@ public sealed class MixFloor
         };
         if (kind is not ("location" or "match" or "rooms" or "history" or "gate"))
             return Results.BadRequest("only: location, match, rooms, history or gate");
+        if (model == "redis" && kind is "rooms" or "history")
+        {
+            // The read model: the Redis call returns the room list or the page, no statement follows.
+            var page = await GateAsync(member, kind == "rooms" ? RoomsKey(member) : PageKey(room), 1);
+            return page.IsNull ? Results.StatusCode(429) : Results.Text((string)page!, "application/json");
+        }
         var read = kind is "history" or "gate" ? prefix + "room:" + room : null;
-        if (!await GateAsync(member, read, kind == "match" ? 2 : 1))
+        if (await GateAsync(member, read, kind == "match" ? 2 : 1) is { IsNull: true })
             return Results.StatusCode(429);
         return kind switch
         {
@@ -145,11 +159,36 @@ public sealed class MixFloor
         return found.Count;
     }
 
-    private async Task<bool> GateAsync(int member, string? read, int buckets)
+    /// <summary>The one Redis call: the key read when there is one (a bulk string), 1 without, null when refused.</summary>
+    private async Task<RedisValue> GateAsync(int member, string? read, int buckets)
     {
         RedisKey[] keys = [prefix + "revoked:" + member, read ?? prefix + "none",
             .. Enumerable.Range(0, buckets).Select(b => (RedisKey)$"{prefix}rl:{b}:{member}")];
         RedisValue[] values = [DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(), .. Enumerable.Repeat(OneBucket, buckets).SelectMany(b => b)];
-        return (long)await redis.ScriptEvaluateAsync(GateScript, keys, values) > 0;
+        var result = await redis.ScriptEvaluateAsync(GateScript, keys, values);
+        return result.Resp2Type == ResultType.Integer && (long)result <= 0 ? RedisValue.Null : (RedisValue)result;
+    }
+
+    /// <summary>
+    /// The read model a Redis-resident design would keep (?model=redis): every crowd member's room list
+    /// and every room's newest page as JSON of the repositories' rows (the fields the node's answers
+    /// carry), written once at start. The
+    /// writes that would keep it exact (every message, read mark, leave and block) are not part of this
+    /// floor: it measures only what answering from it costs.
+    /// </summary>
+    private async Task WriteReadModelAsync(int members, CancellationToken cancellationToken)
+    {
+        var batch = new List<Task>();
+        for (var member = 1; member <= members; member++)
+        {
+            var list = await rooms.SummariesAsync(member, null, 50, cancellationToken) ?? [];
+            batch.Add(redis.StringSetAsync(RoomsKey(member), System.Text.Json.JsonSerializer.Serialize(list), TimeSpan.FromHours(1)));
+            if (member % 2 == 1)
+            {
+                var page = await messages.NewestAsync((member + 1) / 2, null, 50, cancellationToken);
+                batch.Add(redis.StringSetAsync(PageKey((member + 1) / 2), System.Text.Json.JsonSerializer.Serialize(page), TimeSpan.FromHours(1)));
+            }
+        }
+        await Task.WhenAll(batch);
     }
 }

@@ -14,6 +14,6 @@ builder.Services.AddSignalR().AddStackExchangeRedis(redisConfiguration, redis =>
 var app = builder.Build();
 app.MapHub<EchoHub>("/hubs/echo");
 app.MapGet("/health", () => "ok");
-app.MapIoFloor(redisConfiguration, builder.Configuration["MariaDb"], builder.Configuration.GetValue<int?>("MixMembers"),
+await app.MapIoFloorAsync(redisConfiguration, builder.Configuration["MariaDb"], builder.Configuration.GetValue<int?>("MixMembers"),
     builder.Configuration["KeyPrefix"] ?? "floor-baseline:");
-app.Run();
+await app.RunAsync();
