@@ -172,9 +172,8 @@ public sealed class MixFloor
     /// <summary>
     /// The read model a Redis-resident design would keep (?model=redis): every crowd member's room list
     /// and every room's newest page as JSON of the repositories' rows (the fields the node's answers
-    /// carry), written once at start. The
-    /// writes that would keep it exact (every message, read mark, leave and block) are not part of this
-    /// floor: it measures only what answering from it costs.
+    /// carry), written once at start. The writes that would keep it exact (every message, read mark,
+    /// leave and block) are not part of this floor: it measures only what answering from it costs.
     /// </summary>
     private async Task WriteReadModelAsync(int members, CancellationToken cancellationToken)
     {
