@@ -189,7 +189,7 @@ public sealed class WarmUpTests(DistanceFixture fixture)
         {
             if (!WarmUpConnection.Is(context.Context))
                 Interlocked.Increment(ref others);
-            else if (context.HubMethodName == "SendMessage")
+            else if (context.HubMethodName == ChatHubNames.SendMessage)
                 Interlocked.Increment(ref sent);
             return next(context);
         }
