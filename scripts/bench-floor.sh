@@ -54,6 +54,8 @@ if mix_layers; then
   log "seeding the festival's $MEMBERS crowd members with rooms and $BACKGROUND background members"
   "${driver[@]}" festival --seed --members "$MEMBERS" --background "$BACKGROUND" --connection "$(local_mariadb_connection "$FLOOR_DB")" >/dev/null
   mix_members=(MixMembers="$MEMBERS")
+  # The read model's start-up writes (a statement per member and room) only when a layer reads it.
+  if layer io-mix-rm; then mix_members+=(MixReadModel=true); fi
 else
   "${driver[@]}" chat --seed --pairs 10 --connection "$(local_mariadb_connection "$FLOOR_DB")" >/dev/null
 fi

@@ -23,10 +23,12 @@ public static class IoFloor
     /// <summary>
     /// Maps /floor/redis, /floor/mariadb and /floor/both when a MariaDB connection string is configured,
     /// and /floor/mix (<see cref="MixFloor"/>) when <paramref name="mixMembers"/> says the database holds
-    /// the festival's seed. <paramref name="keyPrefix"/> starts every Redis key they touch, so a benchmark
+    /// the festival's seed (with <paramref name="mixReadModel"/>, also from its Redis read model).
+    /// <paramref name="keyPrefix"/> starts every Redis key they touch, so a benchmark
     /// deletes them with its own.
     /// </summary>
-    public static async Task MapIoFloorAsync(this WebApplication app, string redis, string? mariaDb, int? mixMembers, string keyPrefix)
+    public static async Task MapIoFloorAsync(this WebApplication app, string redis, string? mariaDb, int? mixMembers, bool mixReadModel,
+        string keyPrefix)
     {
         if (string.IsNullOrWhiteSpace(mariaDb))
             return;
@@ -43,7 +45,7 @@ public static class IoFloor
         app.MapGet("/floor/both", async (CancellationToken ct) =>
             await database.KeyExistsAsync(key) ? "revoked" : await ReadMemberAsync(dataSource, ct));
         if (mixMembers is { } members)
-            await MixFloor.MapAsync(app, database, dataSource, members, keyPrefix, app.Lifetime.ApplicationStopping);
+            await MixFloor.MapAsync(app, database, dataSource, members, mixReadModel, keyPrefix, app.Lifetime.ApplicationStopping);
     }
 
     private static async Task<string> ReadMemberAsync(MySqlDataSource dataSource, CancellationToken cancellationToken)

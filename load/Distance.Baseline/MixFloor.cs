@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Dapper;
 using Distance.Data.Database;
 using Distance.Data.Locations;
@@ -57,15 +58,17 @@ public sealed class MixFloor
     private readonly MessageRepository messages;
     private readonly (double Latitude, double Longitude)[] positions;
     private readonly string prefix;
+    private readonly bool readModel;
     private long requests;
 
     // The read model's keys (?model=redis): a member's room list and a room's newest page, as JSON.
     private string RoomsKey(int member) => prefix + "model:rooms:" + member;
     private string PageKey(int room) => prefix + "model:page:" + room;
 
-    private MixFloor(IDatabase redis, MySqlDataSource dataSource, (double, double)[] positions, string prefix)
+    private MixFloor(IDatabase redis, MySqlDataSource dataSource, (double, double)[] positions, bool readModel, string prefix)
     {
         this.redis = redis;
+        this.readModel = readModel;
         this.positions = positions;
         this.prefix = prefix;
         locations = new LocationRepository(dataSource);
@@ -74,9 +77,13 @@ public sealed class MixFloor
         messages = new MessageRepository(dataSource);
     }
 
-    /// <summary>Maps /floor/mix when a MariaDB connection string to a festival-seeded database is configured.</summary>
-    public static async Task MapAsync(WebApplication app, IDatabase redis, MySqlDataSource dataSource, int members, string prefix,
-        CancellationToken cancellationToken)
+    /// <summary>
+    /// Maps /floor/mix when a MariaDB connection string to a festival-seeded database is configured;
+    /// with <paramref name="readModel"/> it writes the read model first (a statement per member and
+    /// room: only the runs that read it wait for it).
+    /// </summary>
+    public static async Task MapAsync(WebApplication app, IDatabase redis, MySqlDataSource dataSource, int members, bool readModel,
+        string prefix, CancellationToken cancellationToken)
     {
         // The crowd's stored positions (cell centres): an update to one of them stays in its cell,
         // as most of the festival's steps do.
@@ -86,8 +93,9 @@ public sealed class MixFloor
             new { members }, cancellationToken: cancellationToken))).ToList();
         if (stored.Count != members)
             throw new InvalidOperationException($"/floor/mix needs a festival seed of {members} located crowd members; found {stored.Count}");
-        var floor = new MixFloor(redis, dataSource, stored.Select(s => (s.Latitude, s.Longitude)).ToArray(), prefix);
-        await floor.WriteReadModelAsync(members, cancellationToken);
+        var floor = new MixFloor(redis, dataSource, stored.Select(s => (s.Latitude, s.Longitude)).ToArray(), readModel, prefix);
+        if (readModel)
+            await floor.WriteReadModelAsync(members, cancellationToken);
         app.MapGet("/floor/mix", floor.HandleAsync);
     }
 
@@ -113,6 +121,8 @@ public sealed class MixFloor
         };
         if (kind is not ("location" or "match" or "rooms" or "history" or "gate"))
             return Results.BadRequest("only: location, match, rooms, history or gate");
+        if (model == "redis" && !readModel)
+            return Results.BadRequest("model=redis: start the host with MixReadModel=true");
         if (model == "redis" && kind is "rooms" or "history")
         {
             // The read model: the Redis call returns the room list or the page, no statement follows.
@@ -181,11 +191,12 @@ public sealed class MixFloor
         for (var member = 1; member <= members; member++)
         {
             var list = await rooms.SummariesAsync(member, null, 50, cancellationToken) ?? [];
-            batch.Add(redis.StringSetAsync(RoomsKey(member), System.Text.Json.JsonSerializer.Serialize(list), TimeSpan.FromHours(1)));
+            batch.Add(redis.StringSetAsync(RoomsKey(member), JsonSerializer.Serialize(list), TimeSpan.FromHours(1)));
             if (member % 2 == 1)
             {
-                var page = await messages.NewestAsync((member + 1) / 2, null, 50, cancellationToken);
-                batch.Add(redis.StringSetAsync(PageKey((member + 1) / 2), System.Text.Json.JsonSerializer.Serialize(page), TimeSpan.FromHours(1)));
+                var room = (member + 1) / 2;
+                var page = await messages.NewestAsync(room, null, 50, cancellationToken);
+                batch.Add(redis.StringSetAsync(PageKey(room), JsonSerializer.Serialize(page), TimeSpan.FromHours(1)));
             }
         }
         await Task.WhenAll(batch);
