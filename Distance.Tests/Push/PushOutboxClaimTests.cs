@@ -50,6 +50,27 @@ public sealed class PushOutboxClaimTests : IAsyncLifetime
         (await connection.QueryAsync<(long Id, int Events, string Body)>($"SELECT id, events, body FROM {table} ORDER BY id")).ToList();
 
     /// <summary>
+    /// During a rolling restart nodes of the release before 0080 still mark rows claimed in place
+    /// (claim = id): such a row is the new relay's once its lease has run out, not before.
+    /// </summary>
+    [Fact]
+    public async Task ARowMarkedClaimedInPlaceByTheReleaseBeforeIsTakenOnceItsLeaseHasRunOut()
+    {
+        var outbox = new PushOutboxRepository(dataSource);
+        await using var connection = await dataSource.OpenConnectionAsync();
+        await AddAsync(connection, "marked");
+        await connection.ExecuteAsync("UPDATE push_outbox SET claim = id, claimed_at = UTC_TIMESTAMP(3)");
+
+        Assert.Empty((await outbox.ClaimAsync(TimeSpan.Zero, Lease, 100, default)).Rows);
+        await Task.Delay(Lease + TimeSpan.FromMilliseconds(200));
+        var claim = await outbox.ClaimAsync(TimeSpan.Zero, Lease, 100, default);
+        Assert.Equal("marked", Assert.Single(claim.Rows).Body);
+        await claim.CompleteAsync(default);
+        Assert.Empty(await RowsAsync(connection, "push_outbox"));
+        Assert.Empty(await RowsAsync(connection, "push_claimed"));
+    }
+
+    /// <summary>
     /// Batches upserting the rows a relay is claiming, as a chat surge does: a claim takes a row's
     /// keys in the batches' order and skips what they hold, so neither side is ever chosen as a
     /// deadlock victim (a batch was, 4-17 times per cold surge, before), and every event written is
