@@ -36,6 +36,10 @@ public sealed class PushOutboxRepository(MySqlDataSource dataSource)
         AND (claim = 0 OR claimed_at <= UTC_TIMESTAMP(3) - INTERVAL @leaseMicros MICROSECOND)
         """;
 
+    // An OutboxRow of table o: push_outbox and push_claimed share these columns.
+    private const string RowColumns =
+        "o.id AS Id, o.member_id AS MemberId, o.kind AS Kind, o.subject_id AS SubjectId, o.actor_id AS ActorId, o.body AS Body, o.events AS Events";
+
     // The oldest due keys, read without a lock.
     private const string CandidatesSql = $"""
         SELECT id AS Id, member_id AS MemberId, kind AS Kind, subject_id AS SubjectId, claim AS Claim
@@ -49,8 +53,7 @@ public sealed class PushOutboxRepository(MySqlDataSource dataSource)
     // push_outbox's: the JSON_TABLE has none of those names.) MariaDB locks every table a FOR
     // UPDATE reads, so the actors' nicknames come from a second, plain read.
     private const string LockSql = $"""
-        SELECT o.id AS Id, o.member_id AS MemberId, o.kind AS Kind, o.subject_id AS SubjectId, o.actor_id AS ActorId,
-               o.body AS Body, o.events AS Events
+        SELECT {RowColumns}
         FROM JSON_TABLE(@keys, '$[*]' COLUMNS (
             i BIGINT PATH '$.i', m BIGINT PATH '$.m', k VARCHAR(16) PATH '$.k', s BIGINT PATH '$.s', c BIGINT PATH '$.c')) j
         STRAIGHT_JOIN push_outbox o FORCE INDEX (ux_push_outbox_subject)
@@ -78,8 +81,7 @@ public sealed class PushOutboxRepository(MySqlDataSource dataSource)
         """;
 
     private static readonly string ExpiredSql = $"""
-        SELECT o.id AS Id, o.member_id AS MemberId, o.kind AS Kind, o.subject_id AS SubjectId, o.actor_id AS ActorId,
-               o.body AS Body, o.events AS Events
+        SELECT {RowColumns}
         FROM {ById.Join("push_claimed")}
         WHERE o.claimed_at <= UTC_TIMESTAMP(3) - INTERVAL @leaseMicros MICROSECOND
         FOR UPDATE SKIP LOCKED
