@@ -26,8 +26,8 @@ namespace Distance.Realtime.Chat;
 /// limit refuses it, no quota closes another and its presence and quota entries go with its
 /// hang-up; its rate-limit bucket expires by itself; the room it writes to cannot exist (the
 /// answer is "room_not_found", no row), and its "no such room" cache entry is removed; its calls
-/// are not measured (<see cref="WarmUpConnection"/>) nor traced. The WebSocket transport in front
-/// of the handler is not run.
+/// are not measured (<see cref="WarmUpConnection"/>) nor traced. The socket in front of the
+/// handler is <see cref="ChatSocketWarmUp"/>'s.
 /// </remarks>
 internal sealed class ChatHubWarmUp(
     HubConnectionHandler<ChatHub> handler, IHubProtocolResolver protocols, IHubContext<ChatHub, IChatClient> hub,
@@ -53,7 +53,6 @@ internal sealed class ChatHubWarmUp(
         var client = new DuplexPipe(fromHub.Reader, toHub.Writer);
         var connection = new DefaultConnectionContext("warm-up-" + Guid.NewGuid().ToString("N"), new DuplexPipe(toHub.Reader, fromHub.Writer), client);
         connection.User = MemberNobodyIs();
-        connection.Features.Set(WarmUpConnection.Instance);
         Task running;
         // The hub's activities and the commands it runs inherit this: a warm-up is not a trace.
         using (SuppressInstrumentationScope.Begin())

@@ -30,6 +30,7 @@ internal static class ChatSetup
         services.AddHostedSingleton<ConnectingRooms>();
         services.AddSingleton<IWarmUpStep, ChatWarmUp>();
         services.AddSingleton<IWarmUpStep, ChatHubWarmUp>();
+        services.AddSingleton<IWarmUpStep, ChatSocketWarmUp>();
 
         services.AddSingleton<ChatHubFilter>();
         services.AddSignalR().AddHubOptions<ChatHub>(hub => hub.AddFilter<ChatHubFilter>());

@@ -2,6 +2,7 @@ using Distance.Realtime.Claims;
 using Distance.Realtime.Errors;
 using Distance.Realtime.Observability;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
+using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.Tokens;
@@ -58,6 +59,9 @@ internal static class JwtBearerSetup
                         await RejectRevokedLogins(context);
                         if (context.Result is null && context.Principal is { } principal && HubPrincipal.IsHubRequest(context.Request))
                             context.Principal = HubPrincipal.WithoutToken(principal);
+                        // The warm-up's requests over the loopback socket (ChatSocketWarmUp) are not traffic.
+                        if (WarmUpMember.Is(context.Principal) && context.HttpContext.Features.Get<IHttpMetricsTagsFeature>() is { } httpMetrics)
+                            httpMetrics.MetricsDisabled = true;
                     },
                     OnChallenge = WriteProblem,
                 };

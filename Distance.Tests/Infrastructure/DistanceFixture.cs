@@ -58,8 +58,12 @@ public sealed class DistanceFixture : IAsyncLifetime
     public DistanceNode NodeB => nodeB.Value;
 
     /// <summary>A further node on the same database and Redis, e.g. to restart "the same" server.</summary>
-    /// <remarks><paramref name="services"/> adds test-only services to this node alone.</remarks>
-    public DistanceNode StartNode(IReadOnlyDictionary<string, string?>? overrides = null, Action<IServiceCollection>? services = null)
+    /// <remarks>
+    /// <paramref name="services"/> adds test-only services to this node alone. <paramref name="kestrel"/>:
+    /// on a real socket (a loopback port of its own) instead of the in-memory test server.
+    /// </remarks>
+    public DistanceNode StartNode(
+        IReadOnlyDictionary<string, string?>? overrides = null, Action<IServiceCollection>? services = null, bool kestrel = false)
     {
         var settings = new Dictionary<string, string?>(Settings);
         foreach (var (key, value) in overrides ?? new Dictionary<string, string?>())
@@ -71,7 +75,14 @@ public sealed class DistanceFixture : IAsyncLifetime
                 add(collection);
             services?.Invoke(collection);
         });
-        _ = node.Server; // start now, so migrations run before the test uses the node
+        // Start now, so migrations run before the test uses the node.
+        if (kestrel)
+        {
+            node.UseKestrel(0);
+            node.StartServer();
+        }
+        else
+            _ = node.Server;
         return node;
     }
 

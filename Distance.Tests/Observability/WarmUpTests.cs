@@ -3,6 +3,8 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using Distance.Realtime.Observability;
 using Distance.Tests.Infrastructure;
+using Microsoft.AspNetCore.Http.Connections;
+using Microsoft.AspNetCore.Http.Connections.Features;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -123,6 +125,44 @@ public sealed class WarmUpTests(DistanceFixture fixture)
     }
 
     [Fact]
+    public async Task TheWarmUpReachesTheHubOverALoopbackWebSocketUnmeasured()
+    {
+        _ = fixture.NodeA;
+        var calls = new WarmUpCalls();
+        // Every node of the test process records into a meter of this name: kept with the meter's
+        // scope (its host's meter factory) and route, and sorted out once this node exists.
+        var requests = new System.Collections.Concurrent.ConcurrentQueue<(object? Scope, string? Route)>();
+        using var listener = new System.Diagnostics.Metrics.MeterListener();
+        listener.InstrumentPublished = (instrument, l) =>
+        {
+            if (instrument.Name == "http.server.request.duration")
+                l.EnableMeasurementEvents(instrument);
+        };
+        listener.SetMeasurementEventCallback<double>((instrument, _, tags, _) =>
+        {
+            string? route = null;
+            foreach (var tag in tags)
+                if (tag.Key == "http.route")
+                    route = tag.Value as string;
+            requests.Enqueue((instrument.Meter.Scope, route));
+        });
+        listener.Start();
+
+        await using var node = fixture.StartNode(Warm, services => services.Configure<HubOptions>(hub => hub.AddFilter(calls)), kestrel: true);
+        using var client = node.CreateClient();
+        await UntilReadyAsync(client);
+
+        // Twenty rounds or more, each a negotiated WebSocket through Kestrel, as a member's app connects.
+        Assert.True(calls.OverSockets >= 20, $"{calls.OverSockets} warm-up connections over a WebSocket");
+        Assert.Equal(calls.Connected, calls.Disconnected);
+        Assert.Equal(0, calls.Others);
+        var ours = requests.Where(r => ReferenceEquals(r.Scope, node.Service<System.Diagnostics.Metrics.IMeterFactory>())).ToList();
+        Assert.Contains(ours, r => r.Route == "/health/ready"); // the test's own probes are measured
+        Assert.DoesNotContain(ours, r => r.Route?.StartsWith(ChatHubNames.Path, StringComparison.Ordinal) == true);
+        await AssertKeysAsync(gone: k => k.Contains("presence:-") || k.Contains("connections:-"), expiring: k => k.Contains(":-"));
+    }
+
+    [Fact]
     public async Task TheWarmUpAuthenticatesTokensAsHubsAndTheApiGetThem()
     {
         _ = fixture.NodeA;
@@ -178,12 +218,13 @@ public sealed class WarmUpTests(DistanceFixture fixture)
     /// <summary>Counts what the warm-up's in-process connections do through the hub; any other connection's calls too.</summary>
     private sealed class WarmUpCalls : IHubFilter
     {
-        private int connected, disconnected, sent, others;
+        private int connected, disconnected, sent, others, overSockets;
 
         public int Connected => Volatile.Read(ref connected);
         public int Disconnected => Volatile.Read(ref disconnected);
         public int Sent => Volatile.Read(ref sent);
         public int Others => Volatile.Read(ref others);
+        public int OverSockets => Volatile.Read(ref overSockets);
 
         public ValueTask<object?> InvokeMethodAsync(HubInvocationContext context, Func<HubInvocationContext, ValueTask<object?>> next)
         {
@@ -197,6 +238,8 @@ public sealed class WarmUpTests(DistanceFixture fixture)
         public Task OnConnectedAsync(HubLifetimeContext context, Func<HubLifetimeContext, Task> next)
         {
             Interlocked.Increment(ref WarmUpConnection.Is(context.Context) ? ref connected : ref others);
+            if (WarmUpConnection.Is(context.Context) && context.Context.Features.Get<IHttpTransportFeature>()?.TransportType == HttpTransportType.WebSockets)
+                Interlocked.Increment(ref overSockets);
             return next(context);
         }
 
