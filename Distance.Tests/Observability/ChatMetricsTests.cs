@@ -43,9 +43,16 @@ public sealed class ChatMetricsTests(DistanceFixture fixture)
         for (var i = 0; i < Messages; i++)
             await onB.NextMessageAsync(roomId);
 
-        var afterA = await ScrapeAsync(nodeA);
-        var afterB = await ScrapeAsync(nodeB);
         double Moved(Func<string, double> after, Func<string, double> before, string series) => after(series) - before(series);
+        // The exporter answers a scrape from its last collection for a moment (its response cache):
+        // read until the sends show, then require exactly them.
+        var afterA = beforeA;
+        await Eventually.UntilAsync(async () =>
+        {
+            afterA = await ScrapeAsync(nodeA);
+            return Moved(afterA, beforeA, "distance_chat_persistence_duration_seconds_count") >= Messages;
+        }, TimeSpan.FromSeconds(5), "the sender's /metrics never showed the messages");
+        var afterB = await ScrapeAsync(nodeB);
         Assert.Equal(Messages, Moved(afterA, beforeA, "distance_chat_messages_received_total"));
         Assert.Equal(Messages, Moved(afterA, beforeA, "distance_chat_messages_persisted_total"));
         Assert.True(Moved(afterA, beforeA, "distance_chat_messages_delivered_total") >= Messages, "delivered did not move with the messages");
