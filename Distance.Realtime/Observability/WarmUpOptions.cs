@@ -12,7 +12,7 @@ public sealed class WarmUpOptions
 
     /// <summary>
     /// The longest the warm-up may hold readiness back; then the node goes ready anyway. With the
-    /// loopback socket in it, a warm-up on two shared cores went quiet after 22-31 s (docs/benchmarks.md).
+    /// loopback socket in it, a warm-up on two shared cores went quiet after 22-32 s (docs/benchmarks.md).
     /// </summary>
     [Range(typeof(TimeSpan), "00:00:00.100", "00:01:00")]
     public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(45);
