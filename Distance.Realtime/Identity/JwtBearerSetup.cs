@@ -58,10 +58,13 @@ internal static class JwtBearerSetup
                     {
                         await RejectRevokedLogins(context);
                         if (context.Result is null && context.Principal is { } principal && HubPrincipal.IsHubRequest(context.Request))
+                        {
                             context.Principal = HubPrincipal.WithoutToken(principal);
-                        // The warm-up's requests over the loopback socket (ChatSocketWarmUp) are not traffic.
-                        if (WarmUpMember.Is(context.Principal) && context.HttpContext.Features.Get<IHttpMetricsTagsFeature>() is { } httpMetrics)
-                            httpMetrics.MetricsDisabled = true;
+                            // The warm-up's negotiate and WebSocket over the loopback socket (ChatSocketWarmUp)
+                            // are not traffic; no other request of a warm-up member reaches the server.
+                            if (WarmUpMember.Is(principal) && context.HttpContext.Features.Get<IHttpMetricsTagsFeature>() is { } httpMetrics)
+                                httpMetrics.MetricsDisabled = true;
+                        }
                     },
                     OnChallenge = WriteProblem,
                 };
