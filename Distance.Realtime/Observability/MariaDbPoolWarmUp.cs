@@ -9,8 +9,10 @@ namespace Distance.Realtime.Observability;
 /// </summary>
 internal sealed class MariaDbPoolWarmUp(MySqlDataSource dataSource) : IWarmUpStep
 {
-    // The writers' connections, the room cache's misses and the HTTP requests of a surge's first second.
-    private const int Connections = 16;
+    // The writers' connections, the room cache's misses and the HTTP requests of a surge's first
+    // second. More is not better on a small machine: 64 held open made the cold surge worse
+    // (docs/benchmarks.md, "The MariaDB pool in the warm-up").
+    internal const int Connections = 16;
 
     private bool opened;
 
@@ -18,16 +20,27 @@ internal sealed class MariaDbPoolWarmUp(MySqlDataSource dataSource) : IWarmUpSte
     {
         if (opened)
             return;
-        // All at once: opened one after another, the pool would hand the same connection back each time.
-        await Task.WhenAll(Enumerable.Range(0, Connections).Select(_ => PingAsync(cancellationToken)));
+        // Every connection held open until all are: released one by one, a connection that went
+        // back to the pool is handed out again, and the pool stays as small as it was (a node
+        // once kept 1 of its 16 that way).
+        var connections = Enumerable.Range(0, Connections).Select(_ => dataSource.CreateConnection()).ToList();
+        try
+        {
+            await Task.WhenAll(connections.Select(c => PingAsync(c, cancellationToken)));
+        }
+        finally
+        {
+            foreach (var connection in connections)
+                await connection.DisposeAsync();
+        }
         opened = true;
     }
 
     public Task CleanUpAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
-    private async Task PingAsync(CancellationToken cancellationToken)
+    private static async Task PingAsync(MySqlConnection connection, CancellationToken cancellationToken)
     {
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await connection.OpenAsync(cancellationToken);
         await connection.ExecuteScalarAsync<int>(new CommandDefinition("SELECT 1", cancellationToken: cancellationToken));
     }
 }

@@ -1,3 +1,4 @@
+using System.Diagnostics.Metrics;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
@@ -89,6 +90,46 @@ public sealed class WarmUpTests(DistanceFixture fixture)
         // The room cache's "no such room" entries are removed; the rate-limit bucket of the
         // warm-up's member id expires like every bucket.
         await AssertKeysAsync(gone: k => k.Contains(long.MaxValue.ToString()), expiring: k => k.Contains("warm-up"));
+    }
+
+    [Fact]
+    public async Task TheMariaDbPoolStepLeavesItsConnectionsOpenInThePool()
+    {
+        _ = fixture.NodeA; // migrates the fixture's database
+        var pool = "warm-up-pool-" + Guid.NewGuid().ToString("N");
+        await using var dataSource = new MySqlDataSourceBuilder(fixture.Settings["Database:ConnectionString"]).UseName(pool).Build();
+        var created = 0;
+        using var listener = new MeterListener();
+        listener.InstrumentPublished = (instrument, l) =>
+        {
+            if (instrument.Meter.Name == "MySqlConnector" && instrument.Name == "db.client.connections.create_time")
+                l.EnableMeasurementEvents(instrument);
+        };
+        listener.SetMeasurementEventCallback<double>((_, _, tags, _) =>
+        {
+            foreach (var tag in tags)
+                if (tag is { Key: "pool.name" } && Equals(tag.Value, pool))
+                    Interlocked.Increment(ref created);
+        });
+        listener.Start();
+        var step = new MariaDbPoolWarmUp(dataSource);
+
+        await step.RoundAsync(CancellationToken.None).Within();
+        await step.RoundAsync(CancellationToken.None).Within();
+        Assert.Equal(MariaDbPoolWarmUp.Connections, Volatile.Read(ref created));
+
+        // As many at once as a surge's first second takes: every one comes from the pool, none is created.
+        var held = Enumerable.Range(0, MariaDbPoolWarmUp.Connections).Select(_ => dataSource.CreateConnection()).ToList();
+        try
+        {
+            await Task.WhenAll(held.Select(c => c.OpenAsync())).Within();
+        }
+        finally
+        {
+            foreach (var connection in held)
+                await connection.DisposeAsync();
+        }
+        Assert.Equal(MariaDbPoolWarmUp.Connections, Volatile.Read(ref created));
     }
 
     [Fact]
