@@ -14,6 +14,7 @@
 #   COLD=1 WARM_DRIVER=15 scripts/bench-chat.sh   # the cold surge with a warm driver: it first runs 15 s
 #                                     # against bare baseline hosts that are not measured, then surges the
 #                                     # fresh nodes (or, with TARGET=baseline, the fresh measured baseline hosts)
+#   DB_OPTIONS="MaximumPoolSize=16" scripts/bench-chat.sh   # extra MySqlConnector options for the nodes
 #   CLIENT=signalr scripts/bench-chat.sh   # the driver's members on the reference client (ChatClient)
 #                                          # instead of the raw JSON hub protocol (default: raw)
 set -euo pipefail
@@ -42,7 +43,7 @@ OUT_DIR="$REPO_ROOT/load/out"
 CSV="${CSV:-$OUT_DIR/chat-$(date -u +%Y%m%dT%H%M%S).csv}"
 mkdir -p "$OUT_DIR" "$LOCAL_DIR"
 
-bench_env "$LOAD_DB" "${LOAD_DB#distance_}:"
+bench_env "$LOAD_DB" "${LOAD_DB#distance_}:" "${DB_OPTIONS:-}"
 db_connection="$(local_mariadb_connection "$LOAD_DB")"
 bench_raise_rate_limits
 
