@@ -40,6 +40,8 @@ public static class ChatPhase
         target.Delivery = null;
         var timeline = target.Timeline;
         target.Timeline = null;
+        if (timeline is not null)
+            await timeline.StopAsync();
         var duplicates = Interlocked.Read(ref target.Duplicates) - duplicatesBefore;
         var harvested = target.Harvest(runTag);
 
