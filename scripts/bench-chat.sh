@@ -12,8 +12,9 @@
 #                                     # (fresh baseline hosts per run, no nodes): the machine's floor;
 #                                     # BASELINE_ENV="DOTNET_TieredCompilation=0" sets the hosts' runtime
 #   COLD=1 WARM_DRIVER=15 scripts/bench-chat.sh   # the cold surge with a warm driver: it first runs 15 s
-#                                     # against bare baseline hosts that are not measured, then surges the
-#                                     # fresh nodes (or, with TARGET=baseline, the fresh measured baseline hosts)
+#                                     # against bare baseline hosts that are not measured, while the fresh
+#                                     # nodes start and warm up, and surges them as soon as both are ready
+#                                     # (with TARGET=baseline: then surges the fresh measured baseline hosts)
 #   DB_OPTIONS="MaximumPoolSize=16" scripts/bench-chat.sh   # extra MySqlConnector options for the nodes
 #   CLIENT=signalr scripts/bench-chat.sh   # the driver's members on the reference client (ChatClient)
 #                                          # instead of the raw JSON hub protocol (default: raw)
@@ -49,8 +50,10 @@ bench_raise_rate_limits
 
 baseline_pids=()
 warm_pids=()
+driver_pid=""
 cleanup() {
   set +e
+  [ -z "$driver_pid" ] || kill "$driver_pid" 2>/dev/null
   bench_stop "${baseline_pids[@]}" "${warm_pids[@]}"
   bash scripts/cluster.sh down
   bench_drop "$LOAD_DB"
@@ -93,8 +96,12 @@ stop_baseline() {
   baseline_pids=()
 }
 
+# A warm driver against cold nodes warms while the nodes start (their warm-up takes longer than its
+# warm-up), so the surge still comes in the first second after ready, not after the nodes idled.
+EARLY_DRIVER=0
+[ "$COLD" = 1 ] && [ "$TARGET" = chat ] && [ "$WARM_DRIVER" != 0 ] && EARLY_DRIVER=1
 # TARGET=baseline (cold only): the bare hub alone, what SignalR and Redis do cold on this machine.
-[ "$TARGET" = baseline ] || { log "starting 2 nodes from port $((DISTANCE_BASE_PORT + 1))"; bash scripts/cluster.sh up 2 >/dev/null; }
+[ "$TARGET" = baseline ] || [ "$EARLY_DRIVER" = 1 ] || { log "starting 2 nodes from port $((DISTANCE_BASE_PORT + 1))"; bash scripts/cluster.sh up 2 >/dev/null; }
 baseline_urls=""
 [ "$TARGET" = baseline ] && [ "$WARM_DRIVER" != 0 ] && start_warm_hosts
 if [ "$COLD" != 1 ] || [ "$TARGET" = baseline ] || [ "$WARM_DRIVER" != 0 ]; then
@@ -102,7 +109,37 @@ if [ "$COLD" != 1 ] || [ "$TARGET" = baseline ] || [ "$WARM_DRIVER" != 0 ]; then
   start_baseline
 fi
 
+# The processes whose CPU the driver reports: the nodes, the baseline hosts, Redis and MariaDB.
+measured_pids() {
+  local pids service_pids
+  pids="$(bench_node_pids)${baseline_pids[0]:+,${baseline_pids[0]},${baseline_pids[1]}}"
+  pids="${pids#,}"
+  service_pids="$(bench_service_pids)"
+  echo "$pids${service_pids:+,$service_pids}"
+}
+run_driver() {
+  "${driver[@]}" chat --pairs "$PAIRS" --connection "$db_connection" \
+    --urls "http://127.0.0.1:$((DISTANCE_BASE_PORT + 1)),http://127.0.0.1:$((DISTANCE_BASE_PORT + 2))" \
+    ${baseline_urls:+--baseline-urls "$baseline_urls"} --timeline "$TIMELINE" $([ "$TARGET" = baseline ] && echo --baseline-only) \
+    --rates "$RATES" --duration "$DURATION" --warmup "$WARMUP" --csv "$CSV" --label "${LABEL:-run}$run" --client "$CLIENT" \
+    $([ "$WARM_DRIVER" != 0 ] && echo --warm-driver "$WARM_DRIVER") ${warm_urls:+--warm-urls "$warm_urls"} "$@"
+}
+
 for run in $(seq "$REPEAT"); do
+  if [ "$EARLY_DRIVER" = 1 ]; then
+    bash scripts/cluster.sh down >/dev/null
+    pids_file="$LOCAL_DIR/bench-chat-$run.pids"
+    rm -f "$pids_file"
+    log "run $run/$REPEAT: $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg); the driver warms for ${WARM_DRIVER}s while 2 fresh nodes start"
+    run_driver --wait-ready --pids-file "$pids_file" &
+    driver_pid=$!
+    bash scripts/cluster.sh up 2 >/dev/null
+    measured_pids > "$pids_file"
+    wait "$driver_pid"
+    driver_pid=""
+    rm -f "$pids_file"
+    continue
+  fi
   if [ "$COLD" = 1 ] && [ "$run" -gt 1 ]; then
     log "restarting the $TARGET hosts: every cold run starts from fresh processes"
     if [ "$TARGET" = baseline ]; then
@@ -112,16 +149,8 @@ for run in $(seq "$REPEAT"); do
       bash scripts/cluster.sh up 2 >/dev/null
     fi
   fi
-  pids="$(bench_node_pids)${baseline_pids[0]:+,${baseline_pids[0]},${baseline_pids[1]}}"
-  pids="${pids#,}"
-  service_pids="$(bench_service_pids)"
-  pids="$pids${service_pids:+,$service_pids}"
   log "run $run/$REPEAT: $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg); rates $RATES, ${DURATION}s each after ${WARMUP}s warm-up"
-  "${driver[@]}" chat --pairs "$PAIRS" --connection "$db_connection" \
-    --urls "http://127.0.0.1:$((DISTANCE_BASE_PORT + 1)),http://127.0.0.1:$((DISTANCE_BASE_PORT + 2))" \
-    ${baseline_urls:+--baseline-urls "$baseline_urls"} --timeline "$TIMELINE" $([ "$TARGET" = baseline ] && echo --baseline-only) \
-    --rates "$RATES" --duration "$DURATION" --warmup "$WARMUP" --pids "$pids" --csv "$CSV" --label "${LABEL:-run}$run" --client "$CLIENT" \
-    $([ "$WARM_DRIVER" != 0 ] && echo --warm-driver "$WARM_DRIVER") ${warm_urls:+--warm-urls "$warm_urls"}
+  run_driver --pids "$(measured_pids)"
 done
 
 echo

@@ -20,6 +20,9 @@ public static class ChatCommand
           --warm-driver S        first run this driver S seconds at the first rate against other hosts, unmeasured, and close
                                  those connections: a cold surge measures cold servers, not a cold driver. The hosts: --warm-urls A,B
                                  (bare baseline hosts that are not measured), else the --baseline-urls hosts, which are then not measured
+          --wait-ready           after the driver's warm-up, wait until every --urls node answers /health/ready with 200
+                                 (the script starts the nodes meanwhile), then connect and surge at once
+          --pids-file PATH       read --pids from PATH once the nodes are ready (written by the script that started them)
           --rates R1,R2          offered messages per second (default 500,1000,2000)
           --duration S           measured seconds per rate (default 20); --warmup S before each (default 5)
           --timeline S           also print the delivery latency per S-second window of each measured phase
@@ -78,6 +81,10 @@ public static class ChatCommand
             await PhaseAsync(warming, "warm-up", rates[0], warmDriver, connectionString, pids, null, label, measured: false, null);
             Console.WriteLine($"driver warmed for {warmDriver.TotalSeconds:0} s at {rates[0]}/s against {string.Join(" and ", hosts)}");
         }
+        if (args.Flag("wait-ready"))
+            await NodesReadyAsync(urls);
+        if (args.String("pids-file", "") is { Length: > 0 } pidsFile)
+            pids = await PidsFromFileAsync(pidsFile);
         if (baselineUrls.Length > 0 && !baselineWarms)
             targets.Add(("baseline", await ConnectBaselineAsync(pairs, baselineUrls, raw)));
         if (!args.Flag("baseline-only"))
@@ -95,6 +102,46 @@ public static class ChatCommand
         foreach (var (_, target) in targets)
             await target.DisposeAsync();
         return 0;
+    }
+
+    /// <summary>Polls every node's readiness until all answer 200: the surge starts in the first second after ready.</summary>
+    private static async Task NodesReadyAsync(string[] urls)
+    {
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(1) };
+        var deadline = DateTime.UtcNow.AddMinutes(3);
+        foreach (var url in urls)
+        {
+            while (!await IsReadyAsync(http, url))
+            {
+                if (DateTime.UtcNow > deadline)
+                    throw new TimeoutException($"{url} did not report ready within 3 minutes");
+                await Task.Delay(50);
+            }
+        }
+    }
+
+    private static async Task<bool> IsReadyAsync(HttpClient http, string url)
+    {
+        try
+        {
+            using var response = await http.GetAsync($"{url}/health/ready");
+            return response.IsSuccessStatusCode;
+        }
+        catch (Exception exception) when (exception is HttpRequestException or TaskCanceledException)
+        {
+            return false;
+        }
+    }
+
+    private static async Task<IReadOnlyList<int>> PidsFromFileAsync(string path)
+    {
+        for (var i = 0; i < 600; i++)
+        {
+            if (File.Exists(path) && (await File.ReadAllTextAsync(path)).Trim() is { Length: > 0 } text)
+                return CpuTimes.ParsePids(text);
+            await Task.Delay(50);
+        }
+        throw new TimeoutException($"no process ids in {path} within 30 s");
     }
 
     private static Task<ChatPairs> ConnectBaselineAsync(int pairs, string[] urls, bool raw) =>
