@@ -134,7 +134,8 @@ for run in $(seq "$REPEAT"); do
     run_driver --wait-ready --pids-file "$pids_file" &
     driver_pid=$!
     bash scripts/cluster.sh up 2 >/dev/null
-    measured_pids > "$pids_file"
+    # Whole or not at all: the driver reads the file as soon as it is there.
+    measured_pids > "$pids_file.tmp" && mv "$pids_file.tmp" "$pids_file"
     wait "$driver_pid"
     driver_pid=""
     rm -f "$pids_file"
