@@ -111,25 +111,12 @@ public static class ChatCommand
         var deadline = DateTime.UtcNow.AddMinutes(3);
         foreach (var url in urls)
         {
-            while (!await IsReadyAsync(http, url))
+            while (!await Readiness.IsReadyAsync(http, url))
             {
                 if (DateTime.UtcNow > deadline)
                     throw new TimeoutException($"{url} did not report ready within 3 minutes");
                 await Task.Delay(50);
             }
-        }
-    }
-
-    private static async Task<bool> IsReadyAsync(HttpClient http, string url)
-    {
-        try
-        {
-            using var response = await http.GetAsync($"{url}/health/ready");
-            return response.IsSuccessStatusCode;
-        }
-        catch (Exception exception) when (exception is HttpRequestException or TaskCanceledException)
-        {
-            return false;
         }
     }
 

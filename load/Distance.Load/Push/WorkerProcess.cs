@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
+using Distance.Load.Common;
 
 namespace Distance.Load.Push;
 
@@ -46,15 +47,8 @@ internal sealed class WorkerProcess : IAsyncDisposable
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
         for (var deadline = DateTime.UtcNow.AddSeconds(60); DateTime.UtcNow < deadline && !worker.HasExited; await Task.Delay(100))
         {
-            try
-            {
-                if ((await http.GetAsync($"http://127.0.0.1:{port}/health/ready")).IsSuccessStatusCode)
-                    return worker;
-            }
-            catch (Exception exception) when (exception is HttpRequestException or TaskCanceledException)
-            {
-                // not listening yet
-            }
+            if (await Readiness.IsReadyAsync(http, $"http://127.0.0.1:{port}"))
+                return worker;
         }
         var said = worker.RecentOutput();
         await worker.DisposeAsync();
