@@ -37,9 +37,10 @@ bench_raise_rate_limits() {
 }
 
 # bench_build_driver: a Release build of load/Distance.Load; the array `driver` runs it.
+# DRIVER_ENV="NAME=value ..." sets the driver's runtime alone (the nodes' is DISTANCE_NODE_{1,2}_ENV).
 bench_build_driver() {
   dotnet build load/Distance.Load -c Release -nologo -v quiet -clp:ErrorsOnly >/dev/null
-  driver=(dotnet load/Distance.Load/bin/Release/net10.0/Distance.Load.dll)
+  driver=(env ${DRIVER_ENV:-} dotnet load/Distance.Load/bin/Release/net10.0/Distance.Load.dll)
 }
 
 # bench_build_baseline: publishes the bare baseline host (load/Distance.Baseline) for bench_start_baseline.
