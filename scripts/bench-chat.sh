@@ -18,6 +18,7 @@
 #   DB_OPTIONS="MaximumPoolSize=16" scripts/bench-chat.sh   # extra MySqlConnector options for the nodes
 #   CLIENT=signalr scripts/bench-chat.sh   # the driver's members on the reference client (ChatClient)
 #                                          # instead of the raw JSON hub protocol (default: raw)
+#   DRIVER_ENV="DOTNET_TieredPGO=1" scripts/bench-chat.sh   # the driver's own runtime (every bench-*.sh)
 set -euo pipefail
 source "$(dirname "$0")/env.sh"
 source "$(dirname "$0")/bench-lib.sh"
