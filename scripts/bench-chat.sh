@@ -7,14 +7,15 @@
 #   RATES=500,1000,2000,3000 DURATION=20 REPEAT=3 scripts/bench-chat.sh
 #   COLD=1 scripts/bench-chat.sh      # the cold surge: per run, fresh nodes, and as soon as both are
 #                                     # ready and the clients connected, 3,000 msg/s with no warm-up
-#                                     # and no baseline; the whole run counts, also per 5-s window
+#                                     # and no baseline; the whole run counts, also per 5-s window.
+#                                     # The driver itself is warm (WARM_DRIVER=15 by default): it first
+#                                     # runs 15 s against bare baseline hosts that are not measured, while
+#                                     # the fresh nodes start and warm up, and surges them as soon as both
+#                                     # are ready, so its own JIT stays out of the surge's first seconds
+#   COLD=1 WARM_DRIVER=0 scripts/bench-chat.sh     # the cold surge with a cold driver
 #   COLD=1 TARGET=baseline scripts/bench-chat.sh   # the same cold surge against the bare SignalR hub
 #                                     # (fresh baseline hosts per run, no nodes): the machine's floor;
 #                                     # BASELINE_ENV="DOTNET_TieredCompilation=0" sets the hosts' runtime
-#   COLD=1 WARM_DRIVER=15 scripts/bench-chat.sh   # the cold surge with a warm driver: it first runs 15 s
-#                                     # against bare baseline hosts that are not measured, while the fresh
-#                                     # nodes start and warm up, and surges them as soon as both are ready
-#                                     # (with TARGET=baseline: then surges the fresh measured baseline hosts)
 #   DB_OPTIONS="MaximumPoolSize=16" scripts/bench-chat.sh   # extra MySqlConnector options for the nodes
 #   CLIENT=signalr scripts/bench-chat.sh   # the driver's members on the reference client (ChatClient)
 #                                          # instead of the raw JSON hub protocol (default: raw)
@@ -38,7 +39,8 @@ TIMELINE="${TIMELINE:-0}"
 REPEAT="${REPEAT:-1}"
 CLIENT="${CLIENT:-raw}"
 TARGET="${TARGET:-chat}"
-WARM_DRIVER="${WARM_DRIVER:-0}"
+# A cold surge measures cold nodes, not a cold driver: by default the driver warms first (above).
+WARM_DRIVER="${WARM_DRIVER:-$([ "$COLD" = 1 ] && echo 15 || echo 0)}"
 [ "$TARGET" = chat ] || { [ "$TARGET" = baseline ] && [ "$COLD" = 1 ]; } || { echo "TARGET=baseline needs COLD=1" >&2; exit 2; }
 BASELINE_PORT="${BASELINE_PORT:-5710}"
 OUT_DIR="$REPO_ROOT/load/out"
