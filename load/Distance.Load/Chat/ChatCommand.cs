@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Globalization;
 using Distance.Load.Common;
 
@@ -109,15 +110,22 @@ public static class ChatCommand
     {
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(1) };
         var deadline = DateTime.UtcNow.AddMinutes(3);
+        var clock = Stopwatch.StartNew();
+        var polls = 0;
         foreach (var url in urls)
         {
             while (!await Readiness.IsReadyAsync(http, url))
             {
                 if (DateTime.UtcNow > deadline)
                     throw new TimeoutException($"{url} did not report ready within 3 minutes");
+                polls++;
                 await Task.Delay(50);
             }
         }
+        // Ready at the first look means they may have idled since: the surge would not be a cold one.
+        Console.WriteLine(polls == 0
+            ? "the nodes were ready before the driver looked: this surge may reach them later than the first second after ready"
+            : string.Create(CultureInfo.InvariantCulture, $"the nodes reported ready {clock.Elapsed.TotalSeconds:F1} s after the driver began to wait"));
     }
 
     private static async Task<IReadOnlyList<int>> PidsFromFileAsync(string path)
