@@ -15,7 +15,8 @@
 #   COLD=1 WARM_DRIVER=0 scripts/bench-chat.sh     # the cold surge with a cold driver
 #   COLD=1 TARGET=baseline scripts/bench-chat.sh   # the same cold surge against the bare SignalR hub
 #                                     # (fresh baseline hosts per run, no nodes): the machine's floor;
-#                                     # BASELINE_ENV="DOTNET_TieredCompilation=0" sets the hosts' runtime
+#                                     # BASELINE_ENV="DOTNET_TieredCompilation=0" sets the hosts' runtime;
+#                                     # the warm driver warms on a second pair of bare hosts, not measured
 #   DB_OPTIONS="MaximumPoolSize=16" scripts/bench-chat.sh   # extra MySqlConnector options for the nodes
 #   CLIENT=signalr scripts/bench-chat.sh   # the driver's members on the reference client (ChatClient)
 #                                          # instead of the raw JSON hub protocol (default: raw)
